@@ -1,0 +1,106 @@
+"""The `llamo` command: a table of subcommands, each a thin shell over one Python API function.
+
+    llamo data build --out data/mocapqa --seed 0
+    llamo data convert walk.bvh --out walk.npy
+    llamo render data/mocapqa/motions/test_00000.npy --out test.gif --mark 3,10
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from .errors import LlamoError
+
+
+def data_build(args: argparse.Namespace) -> None:
+    """Build MoCapQA (motion QA from the motion capture inside pybullet) into --out, deterministic by --seed."""
+    from .data.build import BuildConfig, build_dataset
+
+    start = time.perf_counter()
+    cfg = BuildConfig(out=args.out, seed=args.seed, workers=args.workers, force=args.force)
+    out = build_dataset(cfg)
+    print((out / "card.md").read_text())
+    print(f"built {out} in {time.perf_counter() - start:.1f} s")
+
+
+def data_convert(args: argparse.Namespace) -> None:
+    """Convert any supported motion file (HumanML3D .npy, BABEL joints, BVH, DeepMimic, BlazePose) to canonical .npy."""
+    from .motion.io import load_motion, save_motion
+
+    motion = load_motion(args.motion, fps=args.fps, format=args.format)
+    save_motion(motion, args.out)
+    print(f"{args.out}: {motion.num_frames} frames at 20 fps ({motion.duration:.2f} s)")
+
+
+def render(args: argparse.Namespace) -> None:
+    """Draw a motion's skeleton to an animated .gif or .mp4, optionally marking frames (e.g. the ones a model chose)."""
+    from .motion.io import load_motion
+    from .motion.render import render_motion
+
+    motion = load_motion(args.motion, fps=args.fps, format=args.format)
+    marks = [int(m) for m in args.mark.split(",") if m.strip()] if args.mark else []
+    bad = [m for m in marks if not 0 <= m < motion.num_frames]
+    if bad:
+        raise LlamoError(f"--mark frames {bad} are outside 0..{motion.num_frames - 1}")
+    render_motion(motion, args.out, size=args.size, marks=marks)
+    print(f"{args.out}: {motion.num_frames} frames")
+
+
+def add_motion_source(p: argparse.ArgumentParser) -> None:
+    p.add_argument("motion", type=Path, help="motion file (.npy, .bvh, DeepMimic .txt)")
+    p.add_argument("--fps", type=float, default=None, help="frame rate of files that do not store one")
+    p.add_argument("--format", choices=["babel"], default=None, help="read .npy as BABEL/AMASS joints (z-up, 30 fps)")
+
+
+def add_build_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True, help="dataset folder to create")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+
+def add_convert_args(p: argparse.ArgumentParser) -> None:
+    add_motion_source(p)
+    p.add_argument("--out", type=Path, required=True, help="canonical .npy to write")
+
+
+def add_render_args(p: argparse.ArgumentParser) -> None:
+    add_motion_source(p)
+    p.add_argument("--out", type=Path, required=True, help=".gif or .mp4 to write")
+    p.add_argument("--mark", default="", help="comma-separated frame indices to highlight")
+    p.add_argument("--size", type=int, default=320, help="frame width and height in pixels")
+
+
+# (command words) → (function, argument builder). The parser is generated from this table.
+COMMANDS = {
+    ("data", "build"): (data_build, add_build_args),
+    ("data", "convert"): (data_convert, add_convert_args),
+    ("render",): (render, add_render_args),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="llamo", description=__doc__.splitlines()[0])
+    groups: dict[tuple[str, ...], argparse._SubParsersAction] = {(): parser.add_subparsers(dest="command", required=True)}
+    for words, (fn, add_args) in COMMANDS.items():
+        for depth in range(1, len(words)):
+            prefix = words[:depth]
+            if prefix not in groups:
+                group = groups[prefix[:-1]].add_parser(prefix[-1], help=f"{prefix[-1]} commands")
+                groups[prefix] = group.add_subparsers(dest=f"command_{depth}", required=True)
+        sub = groups[words[:-1]].add_parser(words[-1], help=fn.__doc__.splitlines()[0], description=fn.__doc__)
+        add_args(sub)
+        sub.set_defaults(func=fn)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except LlamoError as err:
+        print(f"llamo: error: {err}", file=sys.stderr)
+        return 2
+    return 0

@@ -1,0 +1,1 @@
+"""Readers that convert each motion source into a canonical `Motion` at the edge."""
