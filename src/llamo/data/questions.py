@@ -39,6 +39,9 @@ PHRASINGS: dict[str, tuple[str, ...]] = {
 }
 COUNT_WORDS = {1: "once", 2: "twice", 3: "three times", 4: "four times", 5: "five times"}
 SPEED_ADVERBS = {"slow": " slowly", "normal": "", "fast": " quickly"}
+# Most clips travel forward; asking about forward/backward travel less often keeps the four answers near
+# balanced (measured on seed 0: 435/256/63/79 → ~150/150/63/79), so the question alone does not give it away.
+TRAVEL_ASK_RATE = {"forward": 0.35, "backward": 0.6, "left": 1.0, "right": 1.0}
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,7 @@ def single_clip_questions(clip: Clip, reps: int, speed_class: str, m: Measured,
         qs.append(Question("count", ask(rng, "count", verb=clip.verb, verb3=clip.verb3), str(reps)))
     if clip.action in ("turn", "spin") and m.turn:
         qs.append(Question("direction", ask(rng, "turn"), m.turn))
-    elif m.travel:
+    elif m.travel and rng.random() < TRAVEL_ASK_RATE[m.travel]:
         qs.append(Question("direction", ask(rng, "travel"), m.travel))
     if clip.limb and m.side:
         qs.append(Question("body_part", ask(rng, clip.limb), m.side))
