@@ -83,7 +83,7 @@ COMMANDS = {
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llamo", description=__doc__.splitlines()[0])
-    groups: dict[tuple[str, ...], argparse._SubParsersAction] = {(): parser.add_subparsers(dest="command", required=True)}
+    groups = {(): parser.add_subparsers(dest="command", required=True)}  # command-word prefix → its subparsers
     for words, (fn, add_args) in COMMANDS.items():
         for depth in range(1, len(words)):
             prefix = words[:depth]

@@ -1,5 +1,9 @@
-"""Datasets: the record format and its validation (schema); building MoCapQA lives in `llamo.data.build`."""
+"""Datasets: the record format and its validation (schema), and the MoCapQA builder (build)."""
 
+from .build import BuildConfig, build_dataset
 from .schema import MOTION_TOKEN, VIDEO_TOKEN, Record, Turn, load_records, resolve_media, save_records
 
-__all__ = ["MOTION_TOKEN", "VIDEO_TOKEN", "Record", "Turn", "load_records", "resolve_media", "save_records"]
+__all__ = [
+    "MOTION_TOKEN", "VIDEO_TOKEN", "BuildConfig", "Record", "Turn", "build_dataset", "load_records", "resolve_media",
+    "save_records",
+]

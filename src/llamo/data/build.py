@@ -167,8 +167,9 @@ def build_dataset(cfg: BuildConfig) -> Path:
     shutil.rmtree(staging, ignore_errors=True)
     specs = plan(cfg)
     results = realise_all(specs, load_clips(), staging, cfg)
-    records: dict[str, list[Record]] = {f"{kind}_{split}": [] for kind in ("qa", "captions") for split in ("train", "test")}
-    for index, (spec, (measured, _)) in enumerate(zip(specs, results)):
+    records: dict[str, list[Record]] = {f"{kind}_{split}": [] for kind in ("qa", "captions")
+                                        for split in ("train", "test")}
+    for index, (spec, (measured, _)) in enumerate(zip(specs, results, strict=True)):
         qs, caption = questions_for(spec, measured, cfg.seed, index)
         caption_q = ask(np.random.default_rng([cfg.seed, index, 1]), "caption")
         qa, cap = to_records(spec, qs, caption, caption_q)

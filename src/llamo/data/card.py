@@ -36,7 +36,7 @@ def build_command(cfg) -> str:
 
 def card_dict(cfg, specs: list[MotionSpec], frames: list[int], records: dict[str, list[Record]]) -> dict:
     splits = ("train", "test")
-    by_split = {s: [n for spec, n in zip(specs, frames) if spec.split == s] for s in splits}
+    by_split = {s: [n for spec, n in zip(specs, frames, strict=True) if spec.split == s] for s in splits}
     return {
         "name": "MoCapQA",
         "build_command": build_command(cfg),

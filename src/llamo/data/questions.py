@@ -107,4 +107,5 @@ def single_caption(clip: Clip, reps: int, speed_class: str, m: Measured) -> str:
 
 def composition_caption(clips: list[Clip]) -> str:
     verbs = [c.verb3 for c in clips]
-    return "A person " + ", then ".join(verbs[:-1]) + (", and then " if len(verbs) > 2 else " and then ") + verbs[-1] + "."
+    last = ", and then " if len(verbs) > 2 else " and then "
+    return "A person " + ", then ".join(verbs[:-1]) + last + verbs[-1] + "."

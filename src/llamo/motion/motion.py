@@ -45,8 +45,10 @@ def check_joints(joints: np.ndarray, source: str = "motion") -> np.ndarray:
     low, high = BODY_SIZE_RANGE
     if not low <= size <= high:
         hint = "check the units and pass a scale factor"
-        if size > 100 * low:
-            hint = "it looks like millimetres (divide by 1000)" if size > 1000 * low else "it looks like centimetres (divide by 100)"
+        if size > 1000 * low:
+            hint = "it looks like millimetres (divide by 1000)"
+        elif size > 100 * low:
+            hint = "it looks like centimetres (divide by 100)"
         raise MotionError(
             f"{source}: the body spans {size:.3g} units per frame; expected {low}-{high} metres; {hint}"
         )

@@ -104,7 +104,8 @@ def canonicalize(motion: Motion) -> Motion:
 
 
 def place_at(anchor: np.ndarray, following: np.ndarray) -> np.ndarray:
-    """Move `following` [T, J, 3] rigidly (about y) so its first frame has the root xz and heading of `anchor` [J, 3]."""
+    """Move `following` [T, J, 3] rigidly (about y) so its first frame has the root xz and heading of
+    `anchor` [J, 3]."""
     turn = heading(anchor) - heading(following[0])
     moved = (following - following[0, 0] * np.array([1.0, 0.0, 1.0])) @ y_rotation(turn).T
     return moved + anchor[0] * np.array([1.0, 0.0, 1.0])
