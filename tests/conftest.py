@@ -35,3 +35,27 @@ def walking_joints(frames: int = 60, fps: float = 20.0, turn_rate: float = 0.0, 
 @pytest.fixture
 def walk_joints() -> np.ndarray:
     return walking_joints()
+
+
+TINY_LLM = dict(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=4,
+                num_key_value_heads=2, max_position_embeddings=1024)
+
+
+def tiny_config(kind: str = "cross_talker", video: str = "none"):
+    """A LlamoConfig with a random 2-layer LM (SmolLM2's tokenizer) and width-16 motion modules."""
+    from llamo.model import ConnectorConfig, LlamoConfig, LLMConfig, MotionEncoderConfig, VideoConfig
+
+    return LlamoConfig(
+        motion_encoder=MotionEncoderConfig(dim=16, depth=1, heads=2),
+        video=VideoConfig(encoder=video, dim=16, image_size=32, num_frames=4),
+        connector=ConnectorConfig(kind=kind, num_tokens=4, heads=2, num_segments=4, codebook_size=16, vq_dim=16),
+        llm=LLMConfig(name_or_path=None, tokenizer="smollm2-135m-instruct", tiny=TINY_LLM, lora_r=4),
+    )
+
+
+@pytest.fixture(scope="session")
+def smollm2_tokenizer():
+    from llamo.model.configuration import LLMConfig
+    from llamo.model.llm import load_tokenizer
+
+    return load_tokenizer(LLMConfig(), [])

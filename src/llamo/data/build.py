@@ -8,6 +8,7 @@ qa_{train,test}.json, captions_{train,test}.json and the dataset card. The folde
 renamed into place, so an interrupted build never leaves a half-written dataset.
 """
 
+import multiprocessing
 import os
 import shutil
 import zlib
@@ -153,7 +154,8 @@ def to_records(spec: MotionSpec, qs: list[Question], caption: str, caption_q: st
 
 def realise_all(specs: list[MotionSpec], clips: dict[str, Motion], out: Path, cfg: BuildConfig) -> list:
     needed = [{name: clips[name] for name in spec.parts} for spec in specs]
-    with ProcessPoolExecutor(cfg.workers) as pool:
+    # spawn, not fork: a forked child of a process whose torch/tokenizer thread pools hold locks can deadlock
+    with ProcessPoolExecutor(cfg.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(make_motion, specs, needed, [out] * len(specs), [cfg.video_size] * len(specs),
                              chunksize=16))
 

@@ -1,0 +1,149 @@
+"""LlamoConfig: the model's composed, validated configuration, saved as the folder's config.json.
+
+Plain dataclasses (not transformers' PreTrainedConfig): every field typed and documented, validated in
+__post_init__, and dependent values derived rather than repeated (the motion feature width comes from the
+feature function, the projector's output width from the LLM, the motion token count from `ConnectorConfig`).
+"""
+
+import json
+import math
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from ..errors import ConfigError
+from ..motion.features import FEATURE_DIM
+
+CONNECTOR_KINDS = ("cross_talker", "all_frames", "vq_tokens", "text_only")
+VIDEO_KINDS = ("none", "tiny", "hf")
+DEFAULT_LLM = "smollm2-135m-instruct"
+
+
+@dataclass
+class MotionEncoderConfig:
+    """The continuous temporal transformer over encoder features."""
+
+    dim: int = 256  # D_m, the motion width every motion module shares
+    depth: int = 4
+    heads: int = 4
+    dropout: float = 0.0
+
+
+@dataclass
+class VideoConfig:
+    """The video branch: a frozen per-frame encoder and the Motion Feature Enhancer that fuses it into motion."""
+
+    encoder: str = "none"  # none | tiny (small CNN trained from scratch) | hf (any HF vision tower)
+    name_or_path: str | None = None  # for encoder="hf": a Hugging Face name or local folder
+    dim: int = 128  # D_v of the tiny encoder (an hf tower brings its own width)
+    image_size: int = 64  # frames are resized to this before encoding
+    num_frames: int = 16  # frames sampled uniformly from each video
+    enhancer_depth: int = 1  # Motion Feature Enhancer blocks (also used motion-only)
+
+    def __post_init__(self) -> None:
+        if self.encoder not in VIDEO_KINDS:
+            raise ConfigError(f"video.encoder={self.encoder!r}; accepted: {VIDEO_KINDS}")
+        if self.encoder == "hf" and not self.name_or_path:
+            raise ConfigError("video.encoder='hf' needs video.name_or_path (a Hugging Face vision tower)")
+
+
+@dataclass
+class ConnectorConfig:
+    """How motion reaches the LLM. The token count per motion is defined here and nowhere else."""
+
+    kind: str = "cross_talker"  # cross_talker (LLaMo) | all_frames (MotionLLM) | vq_tokens (MotionGPT) | text_only
+    num_tokens: int = 16  # K: frames the Cross Talker keeps
+    heads: int = 4
+    num_segments: int = 8  # segments pooled for the Cross Talker's global context
+    max_window_ratio: float = 0.25  # largest local window, as a share of the motion length
+    stride: int = 4  # all_frames: one token per `stride` frames (average-pooled)
+    codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
+    vq_dim: int = 256
+    vq_downsample: int = 4  # vq_tokens: one code per `vq_downsample` frames
+
+    def __post_init__(self) -> None:
+        if self.kind not in CONNECTOR_KINDS:
+            raise ConfigError(f"connector.kind={self.kind!r}; accepted: {CONNECTOR_KINDS}")
+        for name in ("num_tokens", "stride", "codebook_size", "vq_downsample"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"connector.{name} must be >= 1, got {getattr(self, name)}")
+
+    def token_count(self, num_frames: int) -> int:
+        """Placeholder tokens one motion of `num_frames` frames occupies in the prompt."""
+        if self.kind == "cross_talker":
+            return min(self.num_tokens, num_frames)
+        if self.kind == "all_frames":
+            return math.ceil(num_frames / self.stride)
+        if self.kind == "vq_tokens":
+            return math.ceil(num_frames / self.vq_downsample)
+        return 0
+
+
+@dataclass
+class LLMConfig:
+    """The causal LM, its tokenizer and LoRA."""
+
+    name_or_path: str | None = DEFAULT_LLM  # HF name/folder, or "smollm2-135m-instruct"; None → random `tiny` LM
+    tokenizer: str | None = None  # defaults to name_or_path
+    tiny: dict | None = None  # LlamaConfig fields of a random-init LM (tests, benchmarks)
+    chat_template: str | None = None  # overrides the tokenizer's own template
+    use_lora: bool = True
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    lora_targets: list[str] = field(default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj"])
+    placeholder_token: str = "<|motion|>"  # added special token the processor repeats and the model fills
+
+    def __post_init__(self) -> None:
+        if self.name_or_path is None and not self.tiny:
+            raise ConfigError("llm.name_or_path is None, so llm.tiny must give the random LM's LlamaConfig fields")
+        if self.tokenizer is None and self.name_or_path is None:
+            raise ConfigError("llm.tokenizer is needed when llm.name_or_path is None")
+
+
+@dataclass
+class LlamoConfig:
+    """Everything needed to rebuild a LlamoModel (config.json of a model folder)."""
+
+    motion_encoder: MotionEncoderConfig = field(default_factory=MotionEncoderConfig)
+    video: VideoConfig = field(default_factory=VideoConfig)
+    connector: ConnectorConfig = field(default_factory=ConnectorConfig)
+    llm: LLMConfig = field(default_factory=LLMConfig)
+    max_frames: int = 400  # longer motions are uniformly subsampled to this many frames (20 s at 20 fps)
+
+    @property
+    def feature_dim(self) -> int:
+        return FEATURE_DIM
+
+    def token_count(self, num_frames: int) -> int:
+        return self.connector.token_count(min(num_frames, self.max_frames))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LlamoConfig":
+        parts = {f.name: f.type for f in fields(cls)}
+        unknown = set(data) - set(parts)
+        if unknown:
+            raise ConfigError(f"unknown config keys {sorted(unknown)}; accepted: {sorted(parts)}")
+        sub = {"motion_encoder": MotionEncoderConfig, "video": VideoConfig, "connector": ConnectorConfig,
+               "llm": LLMConfig}
+        try:
+            kwargs = {k: sub[k](**v) if k in sub else v for k, v in data.items()}
+        except TypeError as err:
+            raise ConfigError(f"bad config: {err}") from err
+        return cls(**kwargs)
+
+    def save(self, folder: str | Path) -> Path:
+        path = Path(folder) / "config.json"
+        path.write_text(json.dumps({"model_type": "llamo", **self.to_dict()}, indent=1) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "LlamoConfig":
+        path = Path(folder) / "config.json"
+        if not path.is_file():
+            raise ConfigError(f"{path}: missing; a llamo model folder has config.json")
+        data = json.loads(path.read_text())
+        data.pop("model_type", None)
+        return cls.from_dict(data)

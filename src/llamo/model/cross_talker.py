@@ -1,0 +1,183 @@
+"""CrossTalker: instruction-guided selection of K motion tokens (LLaMo, "Cross Talker").
+
+Three steps. (1) Language-guided frame selection: A = softmax_frames(F_T W_Q (F_M W_K)^T / sqrt(D_m)) with the
+instruction's text tokens as queries; frame score s_j = max_i A_ij over real text tokens; keep the top-K
+frames, re-sorted into temporal order. (2) Adaptive context aggregation: each kept frame predicts a window
+ratio r_k = max_window_ratio * sigmoid(MLP(h_k)), attends locally to frames with a soft window bias
+-sharpness * relu(|j - k| - r_k T_i), then to mean-pooled contiguous segments. (3) Bidirectional fusion:
+text attends to the tokens, then the tokens attend to that text, then an MLP.
+Top-K is not differentiable, so gradients reach W_Q/W_K by a straight-through multiplier:
+token_k = h_k * (1 + s_k - stopgrad(s_k)): the forward value is h_k, the gradient w.r.t. s_k is h_k.
+
+Shapes: B batch, T motion frames, L text tokens, D LLM width (text input), D_m motion width,
+K' = min(num_tokens, longest valid T in the batch), S segments. Masks are bool with True = valid.
+"""
+
+import math
+from dataclasses import dataclass
+
+import torch
+from torch import nn
+
+
+@dataclass
+class CrossTalkerOutput:
+    """The motion tokens for the projector, and what was chosen (for analysis and the demo)."""
+
+    tokens: torch.Tensor  # [B, K', D_m], in temporal order; zeros at padded slots
+    token_mask: torch.Tensor  # [B, K'] bool, True = a real token
+    indices: torch.Tensor  # [B, K'] long, the frame each token was taken from; -1 at padded slots
+    scores: torch.Tensor  # [B, T] frame scores s_j; 0 at padded frames
+    window_ratios: torch.Tensor  # [B, K'] r_k in (0, max_window_ratio); 0 at padded slots
+
+
+def segment_pool(motion: torch.Tensor, mask: torch.Tensor, num_segments: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean-pool each sample's valid frames into min(num_segments, T_i) contiguous, near-equal segments.
+
+    motion [B, T, D_m], mask [B, T] → (segments [B, S, D_m], segment mask [B, S]) with S = num_segments.
+    """
+    lengths = mask.sum(1, keepdim=True)  # [B, 1]
+    counts = lengths.clamp(max=num_segments)  # [B, 1]; never more segments than frames, so none is empty
+    rank = mask.cumsum(1) - 1  # [B, T] position among the valid frames
+    segment = rank * counts // lengths.clamp(min=1)  # [B, T] in [0, counts)
+    member = (segment[..., None] == torch.arange(num_segments, device=mask.device)) & mask[..., None]  # [B, T, S]
+    member = member.to(motion.dtype)
+    sizes = member.sum(1)  # [B, S]
+    pooled = torch.einsum("bts,btd->bsd", member, motion) / sizes.clamp(min=1)[..., None]  # [B, S, D_m]
+    return pooled, sizes > 0
+
+
+def window_bias(
+    indices: torch.Tensor, ratios: torch.Tensor, lengths: torch.Tensor, mask: torch.Tensor, sharpness: float
+) -> torch.Tensor:
+    """Additive local-attention bias: 0 within r_k * T_i frames of the kept frame, linear penalty beyond.
+
+    indices [B, K'] long (valid frame indices), ratios [B, K'], lengths [B] (T_i), mask [B, T]
+    → [B, K', T], -inf at padded frames.
+    """
+    frames = torch.arange(mask.shape[1], device=mask.device)  # [T]
+    distance = (frames[None, None, :] - indices[..., None]).abs().to(ratios.dtype)  # [B, K', T]
+    # A soft edge rather than a hard cut-off, so that r_k receives a gradient.
+    bias = -sharpness * torch.relu(distance - ratios[..., None] * lengths[:, None, None])  # [B, K', T]
+    return bias.masked_fill(~mask[:, None, :], float("-inf"))
+
+
+class CrossTalker(nn.Module):
+    """Select K instruction-relevant motion frames and turn them into context-rich motion tokens.
+
+    Args:
+        dim: D_m, the motion width (input and output).
+        text_dim: D, the width of the instruction's text features (the LLM's embeddings).
+        num_tokens: K, the most tokens handed to the LLM per motion.
+        heads: attention heads; must divide `dim`.
+        num_segments: segments pooled for global context (fewer when a motion has fewer frames).
+        max_window_ratio: upper bound of r_k, the local window's half-width as a share of T_i.
+        window_sharpness: penalty per frame outside the window, in logits.
+    """
+
+    def __init__(
+        self,
+        dim: int,
+        text_dim: int,
+        num_tokens: int,
+        heads: int = 4,
+        num_segments: int = 8,
+        max_window_ratio: float = 0.25,
+        window_sharpness: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.num_tokens, self.heads, self.num_segments = num_tokens, heads, num_segments
+        self.max_window_ratio, self.window_sharpness = max_window_ratio, window_sharpness
+        # W_Q and W_K without bias: a key bias adds the same logit to every frame, which the softmax cancels.
+        self.select_query = nn.Linear(text_dim, dim, bias=False)
+        self.select_key = nn.Linear(dim, dim, bias=False)
+        self.window_mlp = nn.Sequential(nn.Linear(dim, dim), nn.GELU(), nn.Linear(dim, 1))
+        self.local_norm, self.frame_norm = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.local_attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.global_norm, self.segment_norm = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.global_attn = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.text_proj = nn.Linear(text_dim, dim)
+        self.text_norm, self.token_norm = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.text_to_motion = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.motion_norm, self.fused_text_norm = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.motion_to_text = nn.MultiheadAttention(dim, heads, batch_first=True)
+        self.mlp_norm = nn.LayerNorm(dim)
+        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+
+    def frame_scores(
+        self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """s_j = max over real text tokens i of A_ij: [B, T], 0 at padded frames."""
+        query = self.select_query(text)  # [B, L, D_m]
+        key = self.select_key(motion)  # [B, T, D_m]
+        logits = query @ key.transpose(1, 2) / math.sqrt(key.shape[-1])  # [B, L, T]
+        attention = logits.masked_fill(~motion_mask[:, None, :], float("-inf")).softmax(-1)  # [B, L, T]
+        # A >= 0, so -1 puts padded text rows below every real one without creating infinities.
+        scores = attention.masked_fill(~text_mask[..., None], -1.0).amax(1)  # [B, T]
+        return scores.masked_fill(~motion_mask, 0.0)
+
+    def select_frames(self, scores: torch.Tensor, motion_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Top-K_i frames per sample (K_i = min(K, T_i)) in temporal order: (indices [B, K'], token mask [B, K'])."""
+        lengths = motion_mask.sum(1)  # [B]
+        k = min(self.num_tokens, int(lengths.max()))
+        top = scores.masked_fill(~motion_mask, float("-inf")).topk(k, dim=1).indices  # [B, K'], best first
+        # topk ranks every valid frame above every padded one, so the first K_i picks are the real ones.
+        token_mask = torch.arange(k, device=scores.device)[None, :] < lengths[:, None]  # [B, K']
+        # Temporal order, because the LLM reads the tokens as a sequence; padded slots sort last.
+        ordered = top.masked_fill(~token_mask, motion_mask.shape[1]).sort(1).values  # [B, K']
+        return ordered.masked_fill(~token_mask, -1), token_mask
+
+    def aggregate_context(
+        self, tokens: torch.Tensor, indices: torch.Tensor, motion: torch.Tensor, motion_mask: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Local windowed attention, then attention to segments: (tokens [B, K', D_m], ratios [B, K'])."""
+        lengths = motion_mask.sum(1).to(tokens.dtype)  # [B]
+        ratios = self.max_window_ratio * torch.sigmoid(self.window_mlp(tokens)).squeeze(-1)  # [B, K']
+        bias = window_bias(indices, ratios, lengths, motion_mask, self.window_sharpness)  # [B, K', T]
+        # nn.MultiheadAttention takes one [K', T] mask per (sample, head), sample-major.
+        bias = bias.repeat_interleave(self.heads, 0)  # [B * heads, K', T]
+        query, frames = self.local_norm(tokens), self.frame_norm(motion)
+        tokens = tokens + self.local_attn(query, frames, frames, attn_mask=bias, need_weights=False)[0]
+        segments, segment_mask = segment_pool(motion, motion_mask, self.num_segments)  # [B, S, D_m], [B, S]
+        segments = self.segment_norm(segments)
+        query = self.global_norm(tokens)
+        context = self.global_attn(query, segments, segments, key_padding_mask=~segment_mask, need_weights=False)[0]
+        tokens = tokens + context
+        return tokens, ratios
+
+    def fuse(
+        self, tokens: torch.Tensor, token_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """Text attends to the tokens (text→motion), then the tokens to that text (motion→text), then an MLP."""
+        text = self.text_proj(text)  # [B, L, D_m]
+        query, kv = self.text_norm(text), self.token_norm(tokens)
+        text = text + self.text_to_motion(query, kv, kv, key_padding_mask=~token_mask, need_weights=False)[0]
+        kv = self.fused_text_norm(text)
+        query = self.motion_norm(tokens)
+        tokens = tokens + self.motion_to_text(query, kv, kv, key_padding_mask=~text_mask, need_weights=False)[0]
+        return tokens + self.mlp(self.mlp_norm(tokens))  # [B, K', D_m]
+
+    def forward(
+        self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+    ) -> CrossTalkerOutput:
+        """motion [B, T, D_m], motion_mask [B, T], text [B, L, D], text_mask [B, L] → CrossTalkerOutput.
+
+        Every sample needs at least one valid frame and one valid text token.
+        """
+        scores = self.frame_scores(motion, motion_mask, text, text_mask)  # [B, T]
+        indices, token_mask = self.select_frames(scores, motion_mask)  # [B, K'], [B, K']
+        safe = indices.clamp(min=0)  # [B, K']; padded slots read frame 0 and are zeroed below
+        kept = torch.gather(motion, 1, safe[..., None].expand(-1, -1, motion.shape[-1]))  # [B, K', D_m]
+        kept_scores = torch.gather(scores, 1, safe)  # [B, K']
+        # Straight-through: the value stays h_k, while d(token)/d(s_k) = h_k lets W_Q/W_K learn the selection.
+        gain = (1.0 + kept_scores - kept_scores.detach()) * token_mask  # [B, K']
+        tokens = kept * gain[..., None]  # [B, K', D_m]
+        tokens, ratios = self.aggregate_context(tokens, safe, motion, motion_mask)
+        tokens = self.fuse(tokens, token_mask, text, text_mask)
+        return CrossTalkerOutput(
+            tokens=tokens.masked_fill(~token_mask[..., None], 0.0),
+            token_mask=token_mask,
+            indices=indices,
+            scores=scores,
+            window_ratios=ratios.masked_fill(~token_mask, 0.0),
+        )

@@ -1,0 +1,180 @@
+"""LlamoModel: motion (and video) → motion tokens spliced into a causal LM's input embeddings.
+
+    embed text → get_motion_tokens (encoder → enhancer → connector) → placeholder_mask → masked_scatter → LM
+
+Legend: B batch, T frames, F features, N video frames, L text tokens, D LLM width, K' motion tokens.
+A model folder (save_pretrained/from_pretrained): config.json, model.safetensors (the motion modules),
+normalizer.json, tokenizer files, adapter_model.safetensors + adapter_config.json (LoRA) and, only for a
+randomly initialised LM, llm/ with its base weights. The frozen pretrained LM itself is never copied.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from ..data.processor import LlamoProcessor
+from ..errors import ConfigError
+from ..motion.features import Normalizer, motion_features
+from ..motion.motion import Motion
+from .configuration import LlamoConfig
+from .connectors import ConnectorOutput, MotionInputs, build_connector, uses_motion_encoder
+from .enhancer import MotionFeatureEnhancer
+from .llm import attach_lora, load_causal_lm, load_tokenizer
+from .motion_encoder import MotionEncoder
+from .splice import placeholder_mask, splice
+from .video_encoder import build_video_encoder
+
+
+@dataclass
+class LlamoOutput:
+    """loss (scalar or None), logits [B, L, V], the chosen frames [B, K'] (−1 at padding) and their mask."""
+
+    loss: torch.Tensor | None
+    logits: torch.Tensor
+    frame_indices: torch.Tensor | None
+    token_mask: torch.Tensor | None
+
+
+def code_tokens(config: LlamoConfig) -> list[str]:
+    """Vocabulary added for the vq_tokens connector: one token per VQ-VAE code."""
+    return [f"<|motion_{i}|>" for i in range(config.connector.codebook_size)] if config.connector.kind == "vq_tokens" \
+        else []
+
+
+class LlamoModel(nn.Module):
+    """Holds the LM (by composition, PEFT-wrapped when LoRA is on) and the motion modules."""
+
+    def __init__(self, config: LlamoConfig, llm: nn.Module, tokenizer):
+        super().__init__()
+        self.config, self.tokenizer, self.llm = config, tokenizer, llm
+        llm_dim = llm.config.hidden_size
+        m, v = config.motion_encoder, config.video
+        self.register_buffer("feature_mean", torch.zeros(config.feature_dim), persistent=False)
+        self.register_buffer("feature_std", torch.ones(config.feature_dim), persistent=False)
+        if uses_motion_encoder(config):
+            self.motion_encoder = MotionEncoder(config.feature_dim, m.dim, depth=m.depth, heads=m.heads,
+                                                dropout=m.dropout)
+        self.video_encoder = None if v.encoder == "none" else build_video_encoder(v.encoder, v.name_or_path, v.dim,
+                                                                                 v.image_size)
+        if uses_motion_encoder(config):
+            video_dim = self.video_encoder.dim if self.video_encoder is not None else None
+            self.enhancer = MotionFeatureEnhancer(m.dim, video_dim, depth=v.enhancer_depth, heads=m.heads)
+        code_offset = tokenizer.convert_tokens_to_ids(code_tokens(config)[0]) if code_tokens(config) else 0
+        self.connector = build_connector(config, llm_dim, code_offset)
+        self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count)
+        self.placeholder_id = self.processor.placeholder_id
+
+    # ----- inputs -----------------------------------------------------------------------------------------
+    def set_normalizer(self, normalizer: Normalizer) -> None:
+        self.feature_mean.copy_(torch.from_numpy(normalizer.mean))
+        self.feature_std.copy_(torch.from_numpy(normalizer.std))
+
+    def motion_inputs(self, motion: Motion) -> torch.Tensor:
+        """Raw encoder features [T, F] of a motion, uniformly subsampled to at most config.max_frames frames."""
+        feats = motion_features(motion)
+        if len(feats) > self.config.max_frames:
+            feats = feats[np.linspace(0, len(feats) - 1, self.config.max_frames).round().astype(int)]
+        return torch.from_numpy(feats)
+
+    # ----- motion tokens ----------------------------------------------------------------------------------
+    def get_motion_tokens(self, batch: dict, text_embeds: torch.Tensor) -> ConnectorOutput:
+        """Motion [B, T, F] (+ video [B, N, 3, H, W]) → the connector's tokens for each sample."""
+        if "video" in batch and self.video_encoder is None:
+            raise ConfigError("a video was given but this model has no video encoder (video.encoder='none'); "
+                              "pass the motion only, or use a model trained with video")
+        features = (batch["motion"] - self.feature_mean) / self.feature_std  # [B, T, F]
+        mask = batch["motion_mask"]
+        hidden = None
+        if uses_motion_encoder(self.config):
+            hidden = self.motion_encoder(features, mask)  # [B, T, D_m]
+            video = self.video_encoder(batch["video"]) if "video" in batch else None  # [B, N, D_v]
+            hidden = self.enhancer(hidden, mask, video, batch.get("video_mask"))
+        text_mask = batch["instruction_mask"]
+        return self.connector(MotionInputs(features, mask, hidden, text_embeds, text_mask))
+
+    def embed(self, batch: dict) -> tuple[torch.Tensor, ConnectorOutput | None]:
+        """Input embeddings [B, L, D] with the motion tokens spliced in at the placeholders."""
+        ids = batch["input_ids"]
+        embedding = self.llm.get_input_embeddings()
+        embeds = embedding(ids.masked_fill(ids == self.placeholder_id, 0))  # placeholders are overwritten below
+        if "motion" not in batch:
+            placeholder_mask(ids, self.placeholder_id, 0)
+            return embeds, None
+        out = self.get_motion_tokens(batch, embeds)
+        tokens = out.embeds if out.embeds is not None else embedding(out.token_ids)  # [B, K', D]
+        mask = placeholder_mask(ids, self.placeholder_id, int(out.mask.sum()))
+        return splice(embeds, mask, tokens[out.mask]), out
+
+    # ----- training forward ------------------------------------------------------------------------------
+    def forward(self, **batch) -> LlamoOutput:
+        embeds, out = self.embed(batch)
+        lm = self.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"], labels=batch.get("labels"))
+        return LlamoOutput(lm.loss, lm.logits, out.frame_indices if out else None, out.mask if out else None)
+
+    # ----- generation ------------------------------------------------------------------------------------
+    def suppressed_tokens(self) -> list[int]:
+        """Tokens the model must never write: the placeholder and VQ codes are inputs only."""
+        return [self.placeholder_id, *self.tokenizer.convert_tokens_to_ids(code_tokens(self.config))]
+
+    @torch.no_grad()
+    def generate(self, batch: dict, max_new_tokens: int = 32,
+                 use_cache: bool = True) -> tuple[torch.Tensor, ConnectorOutput | None]:
+        """Greedy answers: new token ids [B, ≤ max_new_tokens] (left-padded batches) and the motion tokens' frames."""
+        embeds, out = self.embed(batch)
+        ids = self.llm.generate(
+            inputs_embeds=embeds, attention_mask=batch["attention_mask"], max_new_tokens=max_new_tokens,
+            do_sample=False, use_cache=use_cache, suppress_tokens=self.suppressed_tokens(),
+            pad_token_id=self.tokenizer.pad_token_id, eos_token_id=self.tokenizer.eos_token_id,
+        )
+        return ids, out
+
+    @torch.no_grad()
+    def stream(self, batch: dict, max_new_tokens: int = 32) -> Iterator[str]:
+        """Greedy decoding of one sample with a KV cache, yielding text as it is produced."""
+        embeds, _ = self.embed(batch)
+        mask = batch["attention_mask"]
+        step = self.llm(inputs_embeds=embeds, attention_mask=mask, use_cache=True)
+        banned = torch.tensor(self.suppressed_tokens())
+        new: list[int] = []
+        text = ""
+        for _ in range(max_new_tokens):
+            logits = step.logits[:, -1].index_fill(-1, banned, float("-inf"))  # [1, V]
+            token = int(logits.argmax(-1))
+            if token == self.tokenizer.eos_token_id:
+                break
+            new.append(token)
+            decoded = self.tokenizer.decode(new, skip_special_tokens=True)
+            yield decoded[len(text):]
+            text = decoded
+            mask = torch.cat([mask, mask.new_ones(1, 1)], dim=1)
+            step = self.llm(input_ids=torch.tensor([[token]]), attention_mask=mask,
+                            cache=step.cache, use_cache=True)
+
+    # ----- persistence -----------------------------------------------------------------------------------
+    def motion_state_dict(self) -> dict[str, torch.Tensor]:
+        """Weights of everything but the LM (the format of model.safetensors)."""
+        return {k: v.detach().contiguous() for k, v in self.state_dict().items() if not k.startswith("llm.")}
+
+    def save_pretrained(self, folder: str | Path) -> Path:
+        from .persistence import save_model
+
+        return save_model(self, Path(folder))
+
+    @classmethod
+    def from_pretrained(cls, folder: str | Path) -> "LlamoModel":
+        from .persistence import load_model
+
+        return load_model(Path(folder))
+
+
+def build_model(config: LlamoConfig) -> LlamoModel:
+    """A new model: tokenizer with llamo's tokens, the LM (pretrained or random `tiny`), LoRA, motion modules."""
+    tokenizer = load_tokenizer(config.llm, code_tokens(config))
+    llm = load_causal_lm(config.llm, len(tokenizer))
+    if config.llm.use_lora:
+        llm = attach_lora(llm, config.llm, tokenizer.convert_tokens_to_ids(code_tokens(config)))
+    return LlamoModel(config, llm, tokenizer)

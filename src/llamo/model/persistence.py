@@ -1,0 +1,82 @@
+"""Saving and loading a LlamoModel folder: one writer, one loader, no name sniffing, atomic.
+
+Files: config.json, model.safetensors (motion modules), normalizer.json, tokenizer files, and for LoRA
+adapter_config.json + adapter_model.safetensors; llm/ holds base LM weights only when the LM was randomly
+initialised (llm.name_or_path is None), since nothing else could rebuild it.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
+
+from ..errors import ConfigError
+from ..motion.features import Normalizer
+from .configuration import LlamoConfig
+from .llm import load_causal_lm
+
+BASE_LLM_DIR = "llm"
+MOTION_WEIGHTS = "model.safetensors"
+NORMALIZER = "normalizer.json"
+
+
+def base_lm(llm):
+    """The LM under any PEFT wrapper."""
+    return llm.get_base_model() if hasattr(llm, "get_base_model") else llm
+
+
+def save_base_lm(llm, folder: Path) -> None:
+    """Base weights of a PEFT-wrapped (or plain) LM, without the adapter, as a plain HF model folder."""
+    base = base_lm(llm)
+    state = {k.replace(".base_layer", ""): v for k, v in base.state_dict().items() if "lora_" not in k}
+    state = {k.replace(".token_adapter", ""): v for k, v in state.items() if "trainable_tokens" not in k}
+    clean = AutoModelForCausalLM.from_config(base.config)
+    clean.load_state_dict(state)
+    clean.save_pretrained(folder)
+
+
+def save_model(model, folder: Path) -> Path:
+    """Write the model folder atomically (into a sibling temp folder, then rename over `folder`)."""
+    staging = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    model.config.save(staging)
+    save_file(model.motion_state_dict(), staging / MOTION_WEIGHTS)
+    Normalizer(model.feature_mean.cpu().numpy(), model.feature_std.cpu().numpy()).save(staging / NORMALIZER)
+    model.tokenizer.save_pretrained(staging)
+    if model.config.llm.use_lora:
+        model.llm.save_pretrained(staging)
+    if model.config.llm.name_or_path is None:
+        save_base_lm(model.llm, staging / BASE_LLM_DIR)
+    if folder.exists():
+        shutil.rmtree(folder)
+    staging.rename(folder)
+    return folder
+
+
+def load_model(folder: Path):
+    """Rebuild a model saved by `save_model`."""
+    from peft import PeftModel
+
+    from .llamo import LlamoModel
+
+    if not (folder / MOTION_WEIGHTS).is_file():
+        raise ConfigError(f"{folder}: not a llamo model folder (no {MOTION_WEIGHTS}); save one with save_pretrained")
+    config = LlamoConfig.load(folder)
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(folder)
+    if (folder / BASE_LLM_DIR).is_dir():
+        llm = AutoModelForCausalLM.from_pretrained(folder / BASE_LLM_DIR, dtype=torch.float32)
+    else:
+        llm = load_causal_lm(config.llm, len(tokenizer))
+    if config.llm.use_lora:
+        llm = PeftModel.from_pretrained(llm, folder, is_trainable=True)
+    model = LlamoModel(config, llm, tokenizer)
+    missing, unexpected = model.load_state_dict(load_file(folder / MOTION_WEIGHTS), strict=False)
+    missing = [k for k in missing if not k.startswith("llm.")]
+    if missing or unexpected:
+        raise ConfigError(f"{folder}/{MOTION_WEIGHTS} does not fit the config: missing {missing}, unexpected {unexpected}")
+    model.set_normalizer(Normalizer.load(folder / NORMALIZER))
+    return model.eval()

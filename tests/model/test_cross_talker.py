@@ -1,0 +1,99 @@
+import pytest
+import torch
+
+from llamo.model.cross_talker import CrossTalker, CrossTalkerOutput, segment_pool
+
+DIM, TEXT_DIM = 16, 24
+
+
+def lengths_mask(lengths: list[int], total: int) -> torch.Tensor:
+    return torch.arange(total)[None] < torch.tensor(lengths)[:, None]
+
+
+@pytest.fixture
+def talker() -> CrossTalker:
+    torch.manual_seed(0)
+    return CrossTalker(dim=DIM, text_dim=TEXT_DIM, num_tokens=6, heads=2, num_segments=4)
+
+
+def test_picks_the_frames_the_text_attends_to():
+    torch.manual_seed(0)
+    talker = CrossTalker(dim=DIM, text_dim=DIM, num_tokens=3, heads=2)
+    with torch.no_grad():  # W_Q = W_K = I, so A is the softmax of plain dot products
+        talker.select_query.weight.copy_(torch.eye(DIM))
+        talker.select_key.weight.copy_(torch.eye(DIM))
+    motion = 0.1 * torch.randn(1, 20, DIM)
+    motion[..., 0] = 0.0  # every frame orthogonal to the text direction e_0 ...
+    motion[0, [3, 7, 11]] = 0.0
+    motion[0, [3, 7, 11], 0] = 10.0  # ... except frames 3, 7, 11
+    text = 0.1 * torch.randn(1, 4, DIM)
+    text[0, 1] = 0.0
+    text[0, 1, 0] = 10.0
+    out = talker(motion, torch.ones(1, 20, dtype=torch.bool), text, torch.ones(1, 4, dtype=torch.bool))
+    assert out.indices.tolist() == [[3, 7, 11]]
+    assert out.scores[0].argsort(descending=True)[:3].sort().values.tolist() == [3, 7, 11]
+
+
+def test_window_ratios_are_inside_the_bound(talker):
+    motion, text = torch.randn(2, 30, DIM), torch.randn(2, 5, TEXT_DIM)
+    out = talker(motion, lengths_mask([30, 17], 30), text, torch.ones(2, 5, dtype=torch.bool))
+    ratios = out.window_ratios[out.token_mask]
+    assert ratios.numel() == 12 and torch.all(ratios > 0) and torch.all(ratios < talker.max_window_ratio)
+
+
+def test_gradients_reach_every_parameter(talker):
+    torch.manual_seed(2)
+    motion, text = torch.randn(2, 20, DIM), torch.randn(2, 5, TEXT_DIM)
+    out = talker(motion, lengths_mask([20, 14], 20), text, lengths_mask([5, 3], 5))
+    out.tokens.sum().backward()
+    for name, param in talker.named_parameters():
+        assert param.grad is not None and param.grad.abs().max() > 0, name
+
+
+def test_short_motions_keep_every_frame_in_order_and_mask_the_rest(talker):
+    motion, text = torch.randn(3, 5, DIM), torch.randn(3, 4, TEXT_DIM)
+    out = talker(motion, lengths_mask([5, 3, 1], 5), text, torch.ones(3, 4, dtype=torch.bool))
+    assert isinstance(out, CrossTalkerOutput)
+    assert out.tokens.shape == (3, 5, DIM) and out.scores.shape == (3, 5)  # K' = min(6, 5)
+    assert out.indices.tolist() == [[0, 1, 2, 3, 4], [0, 1, 2, -1, -1], [0, -1, -1, -1, -1]]
+    assert out.token_mask.tolist() == (out.indices >= 0).tolist()
+    assert torch.all(out.tokens[~out.token_mask] == 0) and torch.all(out.window_ratios[~out.token_mask] == 0)
+    assert torch.all(out.scores[1, 3:] == 0) and torch.isfinite(out.tokens).all()
+
+
+def test_long_motions_give_sorted_distinct_indices(talker):
+    motion, text = torch.randn(2, 30, DIM), torch.randn(2, 4, TEXT_DIM)
+    out = talker(motion, lengths_mask([30, 9], 30), text, torch.ones(2, 4, dtype=torch.bool))
+    assert out.indices.shape == (2, 6) and out.token_mask.all()
+    for row, length in zip(out.indices, (30, 9)):
+        assert torch.all(row[1:] > row[:-1]) and 0 <= row.min() and row.max() < length
+
+
+def test_text_padding_does_not_change_results(talker):
+    torch.manual_seed(3)
+    motion, mask, text = torch.randn(1, 20, DIM), torch.ones(1, 20, dtype=torch.bool), torch.randn(1, 4, TEXT_DIM)
+    alone = talker(motion, mask, text, torch.ones(1, 4, dtype=torch.bool))
+    padded = torch.cat([text, 50 * torch.randn(1, 3, TEXT_DIM)], 1)
+    with_pad = talker(motion, mask, padded, lengths_mask([4], 7))
+    for field in ("tokens", "scores", "window_ratios"):
+        torch.testing.assert_close(getattr(with_pad, field), getattr(alone, field), atol=1e-5, rtol=0)
+    assert torch.equal(with_pad.indices, alone.indices)
+
+
+def test_motion_padding_does_not_change_results(talker):
+    torch.manual_seed(4)
+    motion, text = torch.randn(1, 14, DIM), torch.randn(1, 4, TEXT_DIM)
+    alone = talker(motion, torch.ones(1, 14, dtype=torch.bool), text, torch.ones(1, 4, dtype=torch.bool))
+    batch = torch.cat([torch.cat([motion, 50 * torch.randn(1, 10, DIM)], 1), torch.randn(1, 24, DIM)])
+    together = talker(batch, lengths_mask([14, 24], 24), text.expand(2, -1, -1), torch.ones(2, 4, dtype=torch.bool))
+    assert torch.equal(together.indices[:1], alone.indices)
+    torch.testing.assert_close(together.tokens[:1], alone.tokens, atol=1e-5, rtol=0)
+    torch.testing.assert_close(together.scores[:1, :14], alone.scores, atol=1e-6, rtol=0)
+
+
+def test_segments_are_contiguous_means():
+    motion = torch.arange(10.0)[None, :, None].expand(2, 10, 1)  # frame t has value t
+    pooled, mask = segment_pool(motion, lengths_mask([10, 3], 10), num_segments=4)
+    assert mask.tolist() == [[True] * 4, [True, True, True, False]]
+    torch.testing.assert_close(pooled[0, :, 0], torch.tensor([1.0, 3.5, 6.0, 8.5]))  # 3 + 2 + 3 + 2 frames
+    torch.testing.assert_close(pooled[1, :3, 0], torch.tensor([0.0, 1.0, 2.0]))

@@ -1,0 +1,120 @@
+"""LlamoModel end to end on a tiny random LM: every connector trains, generates and round-trips."""
+
+import pytest
+import torch
+
+from llamo import ConfigError, DataError, Motion
+from llamo.data.collate import Example, collate
+from llamo.data.schema import Turn
+from llamo.model import GROUPS, LlamoModel, build_model, parameter_groups, set_trainable
+from tests.conftest import tiny_config, walking_joints
+
+CONNECTORS = ("cross_talker", "all_frames", "vq_tokens", "text_only")
+
+
+def examples(model, lengths=(30, 45), generation=False):
+    out = []
+    for frames, (q, a) in zip(lengths, [("What is the person doing?", "walk"), ("Which way?", "left")], strict=False):
+        turns = [Turn("human", f"<motion>\n{q}")] + ([] if generation else [Turn("gpt", a)])
+        enc = model.processor.encode(turns, num_frames=frames, add_generation_prompt=generation)
+        motion = model.motion_inputs(Motion(walking_joints(frames, turn_rate=0.5)))
+        out.append(Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion))
+    return collate(out, model.tokenizer.pad_token_id, left_pad=generation)
+
+
+@pytest.fixture(scope="module", params=CONNECTORS)
+def model(request):
+    torch.manual_seed(0)
+    return build_model(tiny_config(request.param))
+
+
+def test_forward_backward_reaches_every_trainable_group(model):
+    """The LM loss reaches every group except the VQ-VAE, whose discrete codes it cannot pass (test_vq.py)."""
+    counts = set_trainable(model, [g for g in GROUPS if g != "vq_tokenizer"])
+    with torch.no_grad():  # LoRA's B starts at zero, which would zero A's gradient on this first step
+        for name, param in model.named_parameters():
+            if "lora_B" in name:
+                param.normal_(0, 0.02)
+    model.train()
+    out = model(**examples(model))
+    assert torch.isfinite(out.loss)
+    out.loss.backward()
+    for group, params in parameter_groups(model).items():
+        for name, param in params if group != "vq_tokenizer" else []:
+            assert param.grad is not None and param.grad.abs().sum() > 0, f"{group}: {name} got no gradient"
+    assert counts["lora"] > 0
+    model.zero_grad(set_to_none=True)
+
+
+def test_token_count_matches_the_config(model):
+    batch = examples(model, lengths=(3, 45))
+    out = model.eval()(**batch)
+    expected = [model.config.token_count(3), model.config.token_count(45)]
+    assert out.token_mask.sum(1).tolist() == expected
+    assert (batch["input_ids"] == model.placeholder_id).sum(1).tolist() == expected
+
+
+def test_greedy_generate_with_cache_equals_without_and_stream(model):
+    batch = examples(model, lengths=(30,), generation=True)
+    cached, _ = model.eval().generate(batch, max_new_tokens=8)
+    uncached, _ = model.generate(batch, max_new_tokens=8, use_cache=False)
+    assert cached.tolist() == uncached.tolist()
+    streamed = "".join(model.stream(batch, max_new_tokens=8))
+    assert streamed == model.tokenizer.decode(cached[0], skip_special_tokens=True)
+
+
+def test_batched_generation_equals_one_at_a_time(model):
+    both, _ = model.eval().generate(examples(model, generation=True), max_new_tokens=6)
+    for i, frames in enumerate((30, 45)):
+        single = examples(model, lengths=(30, 45), generation=True)
+        single = {k: v[i:i + 1] for k, v in single.items()}
+        if "motion" in single:  # trim the other sample's padding
+            single["motion"], single["motion_mask"] = single["motion"][:, :frames], single["motion_mask"][:, :frames]
+        keep = single["attention_mask"][0]
+        single = {**single, **{k: single[k][:, keep] for k in ("input_ids", "attention_mask", "instruction_mask")}}
+        alone, _ = model.generate(single, max_new_tokens=6)
+        assert alone[0].tolist() == both[i, : alone.shape[1]].tolist()
+
+
+def test_save_then_load_gives_identical_logits_and_files(model, tmp_path):
+    batch = examples(model)
+    model.eval()
+    folder = model.save_pretrained(tmp_path / "m")
+    files = {p.name for p in folder.iterdir()}
+    assert {"config.json", "model.safetensors", "normalizer.json", "tokenizer.json", "tokenizer_config.json",
+            "chat_template.jinja", "adapter_config.json", "adapter_model.safetensors", "llm"} <= files
+    assert not list(tmp_path.glob(".*tmp"))
+    loaded = LlamoModel.from_pretrained(folder)
+    with torch.no_grad():
+        assert torch.equal(model(**batch).logits, loaded(**batch).logits)
+
+
+@pytest.mark.parametrize("kind", ["cross_talker", "all_frames", "vq_tokens"])  # text_only has no placeholders
+def test_placeholder_count_mismatch_names_both_counts(kind):
+    model = build_model(tiny_config(kind))
+    batch = examples(model, lengths=(30,))
+    batch["motion"], batch["motion_mask"] = batch["motion"][:, :2], batch["motion_mask"][:, :2]
+    with pytest.raises(DataError, match=r"holds \d+ motion placeholder tokens but the motion gives \d+ features"):
+        model(**batch)
+
+
+@pytest.mark.parametrize("kind", ["cross_talker", "all_frames"])  # the connectors that read video
+def test_video_to_a_model_without_video_encoder(kind):
+    model = build_model(tiny_config(kind))
+    batch = examples(model, lengths=(30,))
+    batch["video"] = torch.rand(1, 4, 3, 32, 32)
+    batch["video_mask"] = torch.ones(1, 4, dtype=torch.bool)
+    with pytest.raises(ConfigError, match="no video encoder"):
+        model(**batch)
+
+
+def test_video_is_fused_by_the_enhancer():
+    torch.manual_seed(0)
+    model = build_model(tiny_config("cross_talker", video="tiny"))
+    batch = examples(model, lengths=(30,))
+    batch["video_mask"] = torch.ones(1, 4, dtype=torch.bool)
+    a = model(**{**batch, "video": torch.rand(1, 4, 3, 32, 32)}).logits
+    b = model(**{**batch, "video": torch.rand(1, 4, 3, 32, 32)}).logits
+    assert not torch.allclose(a, b)
+    with pytest.raises(ConfigError, match="video.encoder"):
+        tiny_config("cross_talker", video="hf")
