@@ -65,7 +65,7 @@ def test_long_motions_give_sorted_distinct_indices(talker):
     motion, text = torch.randn(2, 30, DIM), torch.randn(2, 4, TEXT_DIM)
     out = talker(motion, lengths_mask([30, 9], 30), text, torch.ones(2, 4, dtype=torch.bool))
     assert out.indices.shape == (2, 6) and out.token_mask.all()
-    for row, length in zip(out.indices, (30, 9)):
+    for row, length in zip(out.indices, (30, 9), strict=False):
         assert torch.all(row[1:] > row[:-1]) and 0 <= row.min() and row.max() < length
 
 

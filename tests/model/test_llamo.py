@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from llamo import ConfigError, DataError, Motion
-from llamo.data.collate import Example, collate
+from llamo.data.collate import collate
 from llamo.data.schema import Turn
 from llamo.model import GROUPS, LlamoModel, build_model, parameter_groups, set_trainable
 from tests.conftest import tiny_config, walking_joints
@@ -16,9 +16,7 @@ def examples(model, lengths=(30, 45), generation=False):
     out = []
     for frames, (q, a) in zip(lengths, [("What is the person doing?", "walk"), ("Which way?", "left")], strict=False):
         turns = [Turn("human", f"<motion>\n{q}")] + ([] if generation else [Turn("gpt", a)])
-        enc = model.processor.encode(turns, num_frames=frames, add_generation_prompt=generation)
-        motion = model.motion_inputs(Motion(walking_joints(frames, turn_rate=0.5)))
-        out.append(Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion))
+        out.append(model.prepare(turns, Motion(walking_joints(frames, turn_rate=0.5)), generation=generation))
     return collate(out, model.tokenizer.pad_token_id, left_pad=generation)
 
 
@@ -57,8 +55,8 @@ def test_token_count_matches_the_config(model):
 def test_greedy_generate_with_cache_equals_without_and_stream(model):
     batch = examples(model, lengths=(30,), generation=True)
     cached, _ = model.eval().generate(batch, max_new_tokens=8)
-    uncached, _ = model.generate(batch, max_new_tokens=8, use_cache=False)
-    assert cached.tolist() == uncached.tolist()
+    uncached = model.generate_without_cache(batch, max_new_tokens=8)
+    assert cached.tolist() == uncached.tolist() and cached.shape[1] == 8
     streamed = "".join(model.stream(batch, max_new_tokens=8))
     assert streamed == model.tokenizer.decode(cached[0], skip_special_tokens=True)
 
@@ -118,3 +116,22 @@ def test_video_is_fused_by_the_enhancer():
     assert not torch.allclose(a, b)
     with pytest.raises(ConfigError, match="video.encoder"):
         tiny_config("cross_talker", video="hf")
+
+
+def test_video_only_question_needs_the_motion_estimator(tmp_path, monkeypatch):
+    """A video without motion goes video → Motion Estimator → motion; without mediapipe the error says how to
+    install it."""
+    import sys
+
+    from llamo.motion.render import render_motion
+
+    model = build_model(tiny_config("cross_talker", video="tiny"))
+    video = render_motion(Motion(walking_joints(20)), tmp_path / "walk.mp4", size=64)
+    monkeypatch.setitem(sys.modules, "mediapipe", None)
+    with pytest.raises(ConfigError, match=r'pip install "llamo\[pose\]"'):
+        model.prepare([Turn("human", "<video>\nWhat happens?")], video=video, generation=True)
+    sample = model.prepare([Turn("human", "<motion>\nWhat happens?")], Motion(walking_joints(20)), video=video,
+                           generation=True)
+    assert sample.video.shape == (4, 3, 32, 32) and sample.motion.shape == (20, 137)
+    ids, out = model.eval().generate(collate([sample], model.tokenizer.pad_token_id, left_pad=True), max_new_tokens=3)
+    assert ids.shape == (1, 3) and out.frame_indices.shape == (1, 4)

@@ -16,10 +16,14 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..data.collate import Example
 from ..data.processor import LlamoProcessor
+from ..data.schema import Turn
 from ..errors import ConfigError
 from ..motion.features import Normalizer, motion_features
 from ..motion.motion import Motion
+from ..video.estimator import MotionEstimator
+from ..video.io import read_video
 from .configuration import LlamoConfig
 from .connectors import ConnectorOutput, MotionInputs, build_connector, uses_motion_encoder
 from .enhancer import MotionFeatureEnhancer
@@ -73,6 +77,21 @@ class LlamoModel(nn.Module):
         self.feature_mean.copy_(torch.from_numpy(normalizer.mean))
         self.feature_std.copy_(torch.from_numpy(normalizer.std))
 
+    def prepare(self, turns: list[Turn], motion: Motion | None = None, video: str | Path | None = None,
+                generation: bool = False) -> Example:
+        """One sample from a conversation and its media, ready for `collate`. A video without a motion goes
+        through the Motion Estimator (video → motion); its frames also feed the video encoder when there is one."""
+        if video is not None and motion is None:
+            motion = MotionEstimator().estimate(video)
+        frames = None
+        if video is not None and self.video_encoder is not None:
+            v = self.config.video
+            pixels, _ = read_video(video, num_frames=v.num_frames, size=v.image_size)  # [N, H, W, 3] uint8
+            frames = torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255.0  # [N, 3, H, W]
+        features = self.motion_inputs(motion) if motion is not None else None
+        enc = self.processor.encode(turns, None if features is None else len(features), generation)
+        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames)
+
     def motion_inputs(self, motion: Motion) -> torch.Tensor:
         """Raw encoder features [T, F] of a motion, uniformly subsampled to at most config.max_frames frames."""
         feats = motion_features(motion)
@@ -122,15 +141,35 @@ class LlamoModel(nn.Module):
 
     @torch.no_grad()
     def generate(self, batch: dict, max_new_tokens: int = 32,
-                 use_cache: bool = True) -> tuple[torch.Tensor, ConnectorOutput | None]:
-        """Greedy answers: new token ids [B, ≤ max_new_tokens] (left-padded batches) and the motion tokens' frames."""
+                 min_new_tokens: int = 0) -> tuple[torch.Tensor, ConnectorOutput | None]:
+        """Greedy answers with the KV cache: new token ids [B, ≤ max_new_tokens] (batches left-padded) and the
+        motion tokens' frames."""
         embeds, out = self.embed(batch)
         ids = self.llm.generate(
             inputs_embeds=embeds, attention_mask=batch["attention_mask"], max_new_tokens=max_new_tokens,
-            do_sample=False, use_cache=use_cache, suppress_tokens=self.suppressed_tokens(),
+            min_new_tokens=min_new_tokens, do_sample=False, suppress_tokens=self.suppressed_tokens(),
             pad_token_id=self.tokenizer.pad_token_id, eos_token_id=self.tokenizer.eos_token_id,
         )
         return ids, out
+
+    @torch.no_grad()
+    def generate_without_cache(self, batch: dict, max_new_tokens: int = 32, min_new_tokens: int = 0) -> torch.Tensor:
+        """The reference the cached path is checked against: every step re-reads the whole sequence. One
+        unpadded sample; new token ids [1, ≤ max_new_tokens]. (transformers' generate keeps its cache when given
+        inputs_embeds even with use_cache=False, so it cannot serve as this reference.)"""
+        embeds, _ = self.embed(batch)  # [1, L, D]
+        banned = torch.tensor(self.suppressed_tokens())
+        new: list[int] = []
+        for step in range(max_new_tokens):
+            logits = self.llm(inputs_embeds=embeds, use_cache=False).logits[:, -1].index_fill(-1, banned, float("-inf"))
+            if step < min_new_tokens:
+                logits[:, self.tokenizer.eos_token_id] = float("-inf")
+            token = int(logits.argmax(-1))
+            if token == self.tokenizer.eos_token_id:
+                break
+            new.append(token)
+            embeds = torch.cat([embeds, self.llm.get_input_embeddings()(torch.tensor([[token]]))], dim=1)
+        return torch.tensor([new], dtype=torch.long)
 
     @torch.no_grad()
     def stream(self, batch: dict, max_new_tokens: int = 32) -> Iterator[str]:

@@ -77,6 +77,7 @@ def load_model(folder: Path):
     missing, unexpected = model.load_state_dict(load_file(folder / MOTION_WEIGHTS), strict=False)
     missing = [k for k in missing if not k.startswith("llm.")]
     if missing or unexpected:
-        raise ConfigError(f"{folder}/{MOTION_WEIGHTS} does not fit the config: missing {missing}, unexpected {unexpected}")
+        raise ConfigError(f"{folder}/{MOTION_WEIGHTS} does not fit the config: missing {missing}, "
+                          f"unexpected {unexpected}")
     model.set_normalizer(Normalizer.load(folder / NORMALIZER))
     return model.eval()

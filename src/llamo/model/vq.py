@@ -65,7 +65,7 @@ class VQEncoder(nn.Module):
         """x [B, F, L], mask [B, L] → latents [B, C, L / 2^levels], zero at padded latents."""
         keep = mask[:, None].to(x.dtype)  # [B, 1, L]
         h = F.relu(self.conv_in(x * keep)) * keep  # [B, C, L]
-        for down, res in zip(self.down, self.res):
+        for down, res in zip(self.down, self.res, strict=False):
             mask = pool_mask(mask, 2)
             keep = mask[:, None].to(x.dtype)  # [B, 1, L / 2]
             h = res(down(h) * keep, keep)  # [B, C, L / 2]
@@ -86,7 +86,7 @@ class VQDecoder(nn.Module):
         """q [B, C, T'], mask [B, T'] → features [B, F, T'·2^levels], zero at padded latents' frames."""
         keep = mask[:, None].to(q.dtype)  # [B, 1, T']
         h = F.relu(self.conv_in(q * keep)) * keep  # [B, C, T']
-        for res, up in zip(self.res, self.up):
+        for res, up in zip(self.res, self.up, strict=False):
             h = F.interpolate(res(h, keep), scale_factor=2, mode="nearest")  # [B, C, 2L]
             keep = keep.repeat_interleave(2, dim=-1)  # [B, 1, 2L]
             h = F.relu(up(h)) * keep
