@@ -3,6 +3,7 @@
     llamo data build --out data/mocapqa --seed 0
     llamo data convert walk.bvh --out walk.npy
     llamo render data/mocapqa/motions/test_00000.npy --out test.gif --mark 3,10
+    llamo train --config instruct steps=200
 """
 
 import argparse
@@ -48,6 +49,20 @@ def render(args: argparse.Namespace) -> None:
     print(f"{args.out}: {motion.num_frames} frames")
 
 
+def train(args: argparse.Namespace) -> None:
+    """Run (or resume) a training stage: a packaged config by name (encoder, align, instruct,
+    baselines/<kind>/<stage>) or a YAML path, with key=value overrides (dotted keys, e.g. model.connector.kind=all_frames)."""
+    from .train.config import load_config
+    from .train.loop import train as run_training
+
+    print(f"saved {run_training(load_config(args.config, args.overrides))}")
+
+
+def add_train_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", required=True, help="packaged config name or YAML path")
+    p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. steps=100 out=runs/try")
+
+
 def add_motion_source(p: argparse.ArgumentParser) -> None:
     p.add_argument("motion", type=Path, help="motion file (.npy, .bvh, DeepMimic .txt)")
     p.add_argument("--fps", type=float, default=None, help="frame rate of files that do not store one")
@@ -78,6 +93,7 @@ COMMANDS = {
     ("data", "build"): (data_build, add_build_args),
     ("data", "convert"): (data_convert, add_convert_args),
     ("render",): (render, add_render_args),
+    ("train",): (train, add_train_args),
 }
 
 

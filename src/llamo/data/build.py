@@ -154,6 +154,8 @@ def to_records(spec: MotionSpec, qs: list[Question], caption: str, caption_q: st
 
 def realise_all(specs: list[MotionSpec], clips: dict[str, Motion], out: Path, cfg: BuildConfig) -> list:
     needed = [{name: clips[name] for name in spec.parts} for spec in specs]
+    if cfg.workers == 1:
+        return [make_motion(spec, clip, out, cfg.video_size) for spec, clip in zip(specs, needed, strict=True)]
     # spawn, not fork: a forked child of a process whose torch/tokenizer thread pools hold locks can deadlock
     with ProcessPoolExecutor(cfg.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(make_motion, specs, needed, [out] * len(specs), [cfg.video_size] * len(specs),

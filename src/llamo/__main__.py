@@ -1,0 +1,5 @@
+"""`python -m llamo ...` runs the CLI (also what `accelerate launch -m llamo` starts)."""
+
+from .cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,119 @@
+"""Evaluation reports: metrics.json + report.md + per_task.png for one run, and `compare` across runs.
+
+A metrics dict has up to four sections, each the output of one function in `metrics.py`:
+"accuracy" (accuracy_by_task), "counting" (counting_metrics), "judged" (judged_metrics) and
+"caption" (caption_similarity). Absent sections are left out of the Markdown and the comparison.
+"""
+
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConfigError
+
+COUNTING_KEYS = ("obo", "obz", "mae", "rmse")
+JUDGED_KEYS = ("accuracy", "score")
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    return lines + ["| " + " | ".join(_fmt(v) for v in row) + " |" for row in rows]
+
+
+def _accuracy_rows(accuracy: dict[str, Any]) -> list[list[Any]]:
+    rows = [[task, m["n"], m["accuracy"]] for task, m in accuracy["per_task"].items()]
+    return rows + [["**overall**", accuracy["n"], accuracy["overall"]]]
+
+
+def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[str], list[list[Any]]]]:
+    """(title, legend, header, rows) for each section present."""
+    out = []
+    if "accuracy" in metrics:
+        out.append(("Exact-match accuracy", "", ["task", "n", "accuracy"], _accuracy_rows(metrics["accuracy"])))
+    if "counting" in metrics:
+        c = metrics["counting"]
+        legend = "OBO/OBZ: share within 1 / exact (↑); MAE: mean |error| / true count (↓); RMSE in repetitions (↓)."
+        rows = [[c["n"], c.get("unparsed"), *(c[k] for k in COUNTING_KEYS)]]
+        out.append(("Repetition counting", legend, ["n", "unparsed", *COUNTING_KEYS], rows))
+    if "judged" in metrics:
+        j = metrics["judged"]
+        out.append(("Judged QA", 'accuracy: share judged "yes"; score: mean 0–5.', ["n", *JUDGED_KEYS],
+                    [[j["n"], *(j[k] for k in JUDGED_KEYS)]]))
+    if "caption" in metrics:
+        c = metrics["caption"]
+        out.append(("Captions", "", ["n", "mean cosine"], [[c["n"], c["mean_cosine"]]]))
+    return out
+
+
+def _markdown(metrics: dict[str, Any], name: str) -> str:
+    lines = [f"# Evaluation: {name}"]
+    for title, legend, header, rows in _sections(metrics):
+        lines += ["", f"## {title}", ""] + ([legend, ""] if legend else []) + _table(header, rows)
+    return "\n".join(lines) + "\n"
+
+
+def _plot(per_task: dict[str, Any], name: str, path: Path) -> None:
+    """Bar plot of accuracy by task; the object API with the Agg canvas leaves pyplot's global state alone."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    tasks = list(per_task)
+    values = [per_task[t]["accuracy"] or 0.0 for t in tasks]
+    fig = Figure(figsize=(max(4.0, 0.8 * len(tasks) + 1.5), 3.5))
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    bars = ax.bar(tasks, values, color="#4c72b0")
+    ax.bar_label(bars, labels=[f"n={per_task[t]['n']}" for t in tasks], fontsize=7)
+    ax.set(ylim=(0, 1.05), ylabel="accuracy", title=name)
+    ax.tick_params(axis="x", labelrotation=30)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+
+
+def write_report(out_dir: str | Path, metrics: dict[str, Any], name: str) -> list[Path]:
+    """Write metrics.json (sorted keys, indent 1), report.md and, with an "accuracy" section, per_task.png
+    into out_dir. Returns the paths written."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = [out_dir / "metrics.json", out_dir / "report.md"]
+    written[0].write_text(json.dumps(metrics, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    written[1].write_text(_markdown(metrics, name), encoding="utf-8")
+    if "accuracy" in metrics and metrics["accuracy"]["per_task"]:
+        written.append(out_dir / "per_task.png")
+        _plot(metrics["accuracy"]["per_task"], name, written[-1])
+    return written
+
+
+def _load_metrics(run_dir: Path) -> dict[str, Any]:
+    path = run_dir / "metrics.json"
+    if not path.is_file():
+        raise ConfigError(f"{run_dir}: no metrics.json; pass folders written by `llamo eval`")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _compare_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
+    """One row per metric present in any run: tasks, overall, then counting, judged and caption numbers."""
+    tasks = sorted({t for m in runs for t in m.get("accuracy", {}).get("per_task", {})})
+    rows = [[t, *(m.get("accuracy", {}).get("per_task", {}).get(t, {}).get("accuracy") for m in runs)] for t in tasks]
+    if any("accuracy" in m for m in runs):
+        rows.append(["**overall**", *(m.get("accuracy", {}).get("overall") for m in runs)])
+    sections = [("counting", k, f"count {k.upper()}") for k in COUNTING_KEYS]
+    sections += [("judged", k, f"judged {k}") for k in JUDGED_KEYS] + [("caption", "mean_cosine", "caption cosine")]
+    for section, key, label in sections:
+        if any(section in m for m in runs):
+            rows.append([label, *(m.get(section, {}).get(key) for m in runs)])
+    return rows
+
+
+def compare(run_dirs: list[Path]) -> str:
+    """A Markdown table with one column per run (named by its folder) and one row per task, overall and any
+    counting / judged / caption metric, read from each run's metrics.json. Writes nothing."""
+    run_dirs = [Path(d) for d in run_dirs]
+    runs = [_load_metrics(d) for d in run_dirs]
+    return "\n".join(_table(["metric", *(d.name for d in run_dirs)], _compare_rows(runs))) + "\n"

@@ -1,0 +1,133 @@
+"""TrainConfig: one training stage as typed dataclasses, loaded from a packaged or local YAML plus dotted overrides.
+
+    llamo train --config instruct out=runs/instruct model.connector.kind=all_frames steps=200
+
+The resolved config (after overrides and derivations) is written beside every output as config.yaml.
+"""
+
+import dataclasses
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from ..errors import ConfigError
+from ..model.configuration import LlamoConfig
+from ..model.trainable import GROUPS
+
+STAGES = ("encoder", "align", "instruct")
+
+
+@dataclass
+class TrainConfig:
+    """A training stage. Stages differ only in these values: data, objective, trainable groups, rates."""
+
+    stage: str  # encoder (masked motion modelling + VQ-VAE) | align (captions) | instruct (QA)
+    out: str  # run folder: checkpoints/, model/, logs/, config.yaml
+    data: list[str]  # record JSON files (docs/data_format.md)
+    eval_data: list[str] = field(default_factory=list)  # records scored by loss every `eval_every` steps
+    init_from: str | None = None  # a previous stage's model folder; None builds a fresh model from `model`
+    model: LlamoConfig = field(default_factory=LlamoConfig)
+    trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
+    lr: float = 1e-4
+    lr_scale: dict[str, float] = field(default_factory=dict)  # per-group multipliers of `lr`, e.g. {lora: 0.5}
+    weight_decay: float = 0.0
+    warmup_steps: int = 50
+    steps: int = 1000  # optimizer steps
+    batch_size: int = 8  # per process, per micro-batch
+    grad_accum: int = 1
+    max_grad_norm: float = 1.0
+    mixed_precision: str = "auto"  # auto (bf16 where the GPU has it, else fp32) | no | bf16
+    grad_checkpointing: bool = False  # recompute the LM's activations in backward (long sequences, big LMs)
+    group_by_length: bool = True  # batch similar motion lengths together (less padding)
+    mask_ratio: float = 0.3  # encoder stage: share of frames hidden from the motion encoder
+    seed: int = 0
+    log_every: int = 10
+    save_every: int = 100
+    eval_every: int = 0  # 0: no periodic evaluation
+    keep_last: int = 2  # checkpoints kept
+    num_workers: int = 0
+
+    def __post_init__(self) -> None:
+        if self.stage not in STAGES:
+            raise ConfigError(f"stage={self.stage!r}; accepted: {STAGES}")
+        unknown = set(self.trainable) - set(GROUPS)
+        if unknown:
+            raise ConfigError(f"trainable groups {sorted(unknown)} unknown; accepted: {GROUPS}")
+        if not self.data:
+            raise ConfigError("data is empty: give at least one record JSON file")
+        if self.mixed_precision not in ("auto", "no", "bf16"):
+            raise ConfigError(f"mixed_precision={self.mixed_precision!r}; accepted: auto, no, bf16")
+        for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+
+def packaged_configs() -> dict[str, Path]:
+    """Packaged stage configs by name (path relative to llamo/configs without .yaml), e.g. 'baselines/all_frames/instruct'."""
+    root = Path(str(resources.files("llamo") / "configs"))
+    return {p.relative_to(root).with_suffix("").as_posix(): p for p in sorted(root.rglob("*.yaml"))}
+
+
+def parse_value(text: str):
+    """An override's value, typed by YAML (numbers, booleans, lists, null)."""
+    return yaml.safe_load(text)
+
+
+def apply_override(data: dict, key: str, value) -> None:
+    node = data
+    parts = key.split(".")
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"override {key}: {part} is not a section")
+    node[parts[-1]] = value
+
+
+def merge(base: dict, update: dict) -> dict:
+    """`update` laid over `base`, section by section."""
+    out = dict(base)
+    for key, value in update.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def read_yaml(name_or_path: str) -> dict:
+    """A config's mapping; a `base: NAME` key lays the file over another config (baselines reuse the stages)."""
+    configs = packaged_configs()
+    path = configs.get(name_or_path) or Path(name_or_path)
+    if not path.is_file():
+        raise ConfigError(f"no config {name_or_path!r}; packaged: {sorted(configs)} or a YAML file path")
+    data = yaml.safe_load(path.read_text()) or {}
+    base = data.pop("base", None)
+    return merge(read_yaml(base), data) if base else data
+
+
+def load_config(name_or_path: str, overrides: list[str] = ()) -> TrainConfig:
+    """A packaged config by name ('instruct') or a YAML path, with `key=value` overrides (dotted keys)."""
+    data = read_yaml(name_or_path)
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ConfigError(f"override {item!r} is not key=value")
+        apply_override(data, key.strip(), parse_value(value))
+    return from_dict(data)
+
+
+def from_dict(data: dict) -> TrainConfig:
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    unknown = set(data) - known
+    if unknown:
+        raise ConfigError(f"unknown config keys {sorted(unknown)}; accepted: {sorted(known)}")
+    model = LlamoConfig.from_dict(data.get("model") or {})
+    try:
+        return TrainConfig(**{**data, "model": model})
+    except TypeError as err:
+        raise ConfigError(f"bad config: {err}") from err
+
+
+def save_resolved(cfg: TrainConfig, folder: Path) -> Path:
+    path = folder / "config.yaml"
+    path.write_text(yaml.safe_dump(dataclasses.asdict(cfg), sort_keys=False))
+    return path

@@ -1,0 +1,58 @@
+"""Metrics: accuracy by task, RepCount counting metrics, judged QA and caption similarity."""
+
+import numpy as np
+import pytest
+
+from llamo.eval.judges import Judgement
+from llamo.eval.metrics import accuracy_by_task, caption_similarity, counting_metrics, judged_metrics
+
+
+def test_accuracy_by_task_excludes_captions():
+    rows = [
+        {"task": "action", "prediction": "kick", "reference": "kick"},
+        {"task": "action", "prediction": "jump", "reference": "kick"},
+        {"task": "direction", "prediction": "Left.", "reference": "left"},
+        {"task": "caption", "prediction": "a person", "reference": "a person kicks"},
+    ]
+    out = accuracy_by_task(rows)
+    assert out["overall"] == pytest.approx(2 / 3) and out["n"] == 3
+    assert out["per_task"] == {"action": {"accuracy": 0.5, "n": 2}, "direction": {"accuracy": 1.0, "n": 1}}
+
+
+def test_accuracy_by_task_empty():
+    assert accuracy_by_task([]) == {"overall": None, "n": 0, "per_task": {}}
+
+
+def test_counting_metrics_definitions():
+    out = counting_metrics([3, 5, 1, None], [3, 4, 4, 1])
+    # errors |d| = 0, 1, 3, 1 (None read as 0); the unparsed one is wrong for OBO/OBZ despite |d| = 1
+    assert out["obo"] == pytest.approx(2 / 4)
+    assert out["obz"] == pytest.approx(1 / 4)
+    assert out["mae"] == pytest.approx(np.mean([0, 1 / 4, 3 / 4, 1 / 1]))
+    assert out["rmse"] == pytest.approx(np.sqrt(np.mean([0, 1, 9, 1])))
+    assert out["n"] == 4 and out["unparsed"] == 1
+
+
+def test_counting_metrics_errors():
+    with pytest.raises(ValueError, match="3 predicted counts for 2"):
+        counting_metrics([1, 2, 3], [1, 2])
+    with pytest.raises(ValueError, match="≥ 1"):
+        counting_metrics([1], [0])
+    assert counting_metrics([], [])["obo"] is None
+
+
+def test_judged_metrics():
+    out = judged_metrics([Judgement("yes", 5.0), Judgement("no", 1.0), Judgement("yes", 3.0)])
+    assert out == {"accuracy": pytest.approx(2 / 3), "score": pytest.approx(3.0), "n": 3}
+    assert judged_metrics([]) == {"accuracy": None, "score": None, "n": 0}
+
+
+def test_caption_similarity_with_fixed_vectors():
+    table = {"a": [1.0, 0.0], "b": [0.0, 2.0], "c": [1.0, 1.0]}
+
+    def embed(texts):
+        return np.array([table[t] for t in texts])
+
+    out = caption_similarity(["a", "c"], ["a", "b"], embed)
+    assert out["mean_cosine"] == pytest.approx((1.0 + np.sqrt(0.5)) / 2) and out["n"] == 2
+    assert caption_similarity([], [], embed) == {"mean_cosine": None, "n": 0}
