@@ -4,6 +4,8 @@
     llamo data convert walk.bvh --out walk.npy
     llamo render data/mocapqa/motions/test_00000.npy --out test.gif --mark 3,10
     llamo train --config instruct steps=200
+    llamo eval --model runs/cross_talker/instruct/model --data data/mocapqa/qa_test.json --out runs/eval/ct
+    llamo compare runs/eval/ct runs/eval/all_frames
 """
 
 import argparse
@@ -51,7 +53,8 @@ def render(args: argparse.Namespace) -> None:
 
 def train(args: argparse.Namespace) -> None:
     """Run (or resume) a training stage: a packaged config by name (encoder, align, instruct,
-    baselines/<kind>/<stage>) or a YAML path, with key=value overrides (dotted keys, e.g. model.connector.kind=all_frames)."""
+    baselines/<kind>/<stage>, cpu/<stage>) or a YAML path, with key=value overrides (dotted keys, e.g.
+    model.connector.kind=all_frames)."""
     from .train.config import load_config
     from .train.loop import train as run_training
 
@@ -61,6 +64,50 @@ def train(args: argparse.Namespace) -> None:
 def add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", required=True, help="packaged config name or YAML path")
     p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. steps=100 out=runs/try")
+
+
+def evaluate(args: argparse.Namespace) -> None:
+    """Answer every record of --data with --model (greedy, seeded), then score: accuracy per task, counting
+    OBO/OBZ/MAE/RMSE, judged QA, caption similarity; writes predictions.jsonl, metrics.json, report.md, a plot."""
+    from .eval.evaluate import evaluate as run_eval
+    from .eval.judges import OfflineJudge, OpenAIJudge
+
+    judge = OpenAIJudge(args.judge_url, args.judge_model) if args.judge_url else OfflineJudge()
+    embed = None
+    if args.captions:
+        from .eval.embeddings import MiniLMEmbedder
+
+        embed = MiniLMEmbedder()
+    metrics = run_eval(args.model, args.data, args.out, judge=judge, batch_size=args.batch_size, limit=args.limit,
+                       embed=embed)
+    print((Path(args.out) / "report.md").read_text())
+    print(f"overall exact match: {metrics['accuracy']['overall']}")
+
+
+def compare_runs(args: argparse.Namespace) -> None:
+    """Put several evaluation runs (folders with metrics.json) side by side as a Markdown table."""
+    from .eval.report import compare
+
+    table = compare([Path(r) for r in args.runs])
+    print(table)
+    if args.out:
+        Path(args.out).write_text(table)
+
+
+def add_eval_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--model", required=True, help="model folder (save_pretrained)")
+    p.add_argument("--data", required=True, nargs="+", help="record JSON file(s)")
+    p.add_argument("--out", required=True, help="folder for predictions and report")
+    p.add_argument("--judge-url", default=None, help="OpenAI-compatible endpoint (default: the offline judge)")
+    p.add_argument("--judge-model", default="gpt-4o-mini")
+    p.add_argument("--captions", action="store_true", help="score captions by all-MiniLM similarity")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--limit", type=int, default=None, help="only the first N records")
+
+
+def add_compare_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("runs", nargs="+", help="evaluation folders")
+    p.add_argument("--out", default=None, help="also write the table to this file")
 
 
 def add_motion_source(p: argparse.ArgumentParser) -> None:
@@ -94,6 +141,8 @@ COMMANDS = {
     ("data", "convert"): (data_convert, add_convert_args),
     ("render",): (render, add_render_args),
     ("train",): (train, add_train_args),
+    ("eval",): (evaluate, add_eval_args),
+    ("compare",): (compare_runs, add_compare_args),
 }
 
 

@@ -65,7 +65,7 @@ class TrainConfig:
 
 
 def packaged_configs() -> dict[str, Path]:
-    """Packaged stage configs by name (path relative to llamo/configs without .yaml), e.g. 'baselines/all_frames/instruct'."""
+    """Packaged configs by name: the path under llamo/configs without .yaml, e.g. 'baselines/all_frames/instruct'."""
     root = Path(str(resources.files("llamo") / "configs"))
     return {p.relative_to(root).with_suffix("").as_posix(): p for p in sorted(root.rglob("*.yaml"))}
 

@@ -20,7 +20,6 @@ from tqdm.auto import tqdm
 from ..data.collate import collate
 from ..data.dataset import ConversationDataset, MotionDataset
 from ..data.sampler import LengthGroupedBatchSampler
-from ..model.connectors import uses_motion_encoder
 from ..model.llamo import LlamoModel, build_model, code_tokens
 from ..model.llm import attach_lora
 from ..model.trainable import set_trainable
@@ -120,8 +119,8 @@ def setup(cfg: TrainConfig) -> Run:
                         collate_fn=lambda items: collate(items, model.tokenizer.pad_token_id),
                         generator=torch.Generator().manual_seed(cfg.seed))
     stage, optimizer, loader, scheduler = accelerator.prepare(stage, optimizer, loader, scheduler)
-    accelerator.print(f"stage {cfg.stage}: {accelerator.distributed_type.value}, {accelerator.num_processes} processes; "
-                      f"trainable parameters {groups}; {len(dataset)} items")
+    accelerator.print(f"stage {cfg.stage}: {accelerator.distributed_type.value}, {accelerator.num_processes} "
+                      f"processes; trainable parameters {groups}; {len(dataset)} items")
     return Run(cfg, accelerator, stage, optimizer, scheduler, loader, sampler, TrainingState())
 
 

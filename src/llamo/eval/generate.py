@@ -1,0 +1,47 @@
+"""Generation half of evaluation: run a model over records → predictions.jsonl (greedy, seeded, batched).
+
+Each line: {"id", "task", "question", "reference", "prediction", "frames"}; frames are the motion frames the
+connector's tokens stand for (the Cross Talker's choice). The prompt is the record's first human turn; the
+reference is meta.answer, else the first gpt turn.
+"""
+
+import json
+from pathlib import Path
+
+import torch
+
+from ..data.collate import collate
+from ..data.dataset import load_all
+from ..data.schema import Record, resolve_media
+from ..model.llamo import LlamoModel
+from ..motion.io import load_motion
+
+
+def prediction_rows(model: LlamoModel, chunk: list[tuple[Path, Record]], max_new_tokens: int) -> list[dict]:
+    """Greedy answers for a batch of (dataset folder, record) pairs."""
+    samples = []
+    for root, record in chunk:
+        motion = load_motion(resolve_media(root, record.motion, str(root))) if record.motion else None
+        samples.append(model.prepare(list(record.conversations[:1]), motion, generation=True))
+    ids, tokens = model.generate(collate(samples, model.tokenizer.pad_token_id, left_pad=True), max_new_tokens)
+    rows = []
+    for i, (_, record) in enumerate(chunk):
+        frames = tokens.frame_indices[i][tokens.mask[i]].tolist() if tokens is not None else []
+        rows.append({"id": record.id, "task": record.meta.get("task", "open"), "question": record.question,
+                     "reference": record.meta.get("answer", record.answer),
+                     "prediction": model.tokenizer.decode(ids[i], skip_special_tokens=True).strip(), "frames": frames})
+    return rows
+
+
+def generate_predictions(model: LlamoModel, files: list[str], out: Path, batch_size: int = 16,
+                         max_new_tokens: int = 32, limit: int | None = None, seed: int = 0) -> Path:
+    """Write predictions.jsonl for the records of `files` (the first `limit`, if given); returns its path."""
+    torch.manual_seed(seed)
+    model.eval()
+    records = load_all(files)[:limit]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with open(out, "w") as sink:
+        for start in range(0, len(records), batch_size):
+            for row in prediction_rows(model, records[start:start + batch_size], max_new_tokens):
+                sink.write(json.dumps(row) + "\n")
+    return out

@@ -1,0 +1,53 @@
+"""Every packaged config loads and validates (recursive glob, count asserted); launch configs are valid YAML."""
+
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+
+from llamo import ConfigError
+from llamo.train.config import STAGES, load_config, packaged_configs
+
+EXPECTED = {
+    "encoder", "align", "instruct", "cpu/encoder", "cpu/align", "cpu/instruct",
+    "baselines/all_frames/encoder", "baselines/all_frames/align", "baselines/all_frames/instruct",
+    "baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct",
+    "baselines/text_only/instruct",
+}
+
+
+def test_every_packaged_stage_config_loads():
+    found = {name for name in packaged_configs() if not name.startswith("accelerate/")}
+    assert found == EXPECTED
+    for name in found:
+        cfg = load_config(name)
+        assert cfg.stage in STAGES and cfg.out.startswith("runs/") and cfg.trainable, name
+        assert (cfg.init_from is None) == (cfg.stage == "encoder" or "text_only" in name), name
+
+
+def test_baselines_change_only_the_connector_and_paths():
+    ours, theirs = load_config("encoder"), load_config("baselines/all_frames/encoder")
+    assert theirs.model.connector.kind == "all_frames"
+    assert theirs.steps == ours.steps and theirs.lr == ours.lr and theirs.batch_size == ours.batch_size
+
+
+@pytest.mark.parametrize("name", ["cpu_ddp", "ddp", "fsdp", "deepspeed_zero2"])
+def test_launch_configs_are_yaml(name):
+    path = Path(str(resources.files("llamo") / "configs" / "accelerate" / f"{name}.yaml"))
+    assert yaml.safe_load(path.read_text())["num_processes"] >= 2
+
+
+def test_overrides_and_errors(tmp_path):
+    cfg = load_config("instruct", ["steps=7", "model.connector.kind=all_frames", "trainable=[lora]"])
+    assert cfg.steps == 7 and cfg.model.connector.kind == "all_frames" and cfg.trainable == ["lora"]
+    with pytest.raises(ConfigError, match="no config 'nope'"):
+        load_config("nope")
+    with pytest.raises(ConfigError, match="unknown config keys \\['stepz'\\]"):
+        load_config("instruct", ["stepz=3"])
+    with pytest.raises(ConfigError, match="not key=value"):
+        load_config("instruct", ["steps"])
+    with pytest.raises(ConfigError, match="trainable groups"):
+        load_config("instruct", ["trainable=[llm]"])
+    with pytest.raises(ConfigError, match="connector.kind"):
+        load_config("instruct", ["model.connector.kind=qformer"])
