@@ -1,0 +1,32 @@
+"""The loop's switches: gradient checkpointing and accumulation change memory and batching, not the maths."""
+
+import copy
+import sys
+
+import torch
+from safetensors.torch import load_file
+
+from tests.train.conftest import run
+from tests.train.tiny_stage import TINY_MODEL, write_stage
+
+NO_DROPOUT = copy.deepcopy(TINY_MODEL)
+NO_DROPOUT["llm"]["lora_dropout"] = 0.0  # so runs that batch differently draw no different masks
+
+
+def weights_after(folder, data, **fields):
+    folder.mkdir()
+    write_stage(folder, data, steps=2, group_by_length=False, model=NO_DROPOUT, **fields)
+    run([sys.executable, "-m", "llamo", "train", "--config", "stage.yaml"], cwd=folder)
+    assert list((folder / "run" / "logs").rglob("events.out.tfevents.*")), "no TensorBoard log written"
+    return load_file(folder / "run" / "checkpoints" / "step_0000002" / "weights.safetensors")
+
+
+def test_gradient_checkpointing_and_accumulation_keep_the_result(tmp_path, tiny_records):
+    plain = weights_after(tmp_path / "plain", tiny_records, batch_size=4)
+    variants = {
+        "checkpointing": weights_after(tmp_path / "ckpt", tiny_records, batch_size=4, grad_checkpointing=True),
+        "accumulation": weights_after(tmp_path / "accum", tiny_records, batch_size=2, grad_accum=2),
+    }
+    for variant, weights in variants.items():
+        for name in plain:
+            torch.testing.assert_close(weights[name], plain[name], rtol=0, atol=1e-5, msg=f"{variant}: {name}")
