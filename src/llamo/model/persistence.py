@@ -48,7 +48,9 @@ def save_model(model, folder: Path) -> Path:
     Normalizer(model.feature_mean.cpu().numpy(), model.feature_std.cpu().numpy()).save(staging / NORMALIZER)
     model.tokenizer.save_pretrained(staging)
     if model.config.llm.use_lora:
-        model.llm.save_pretrained(staging)
+        # Added vocabulary rows are rebuilt deterministically at load (llm.load_causal_lm), and trained code rows
+        # live in the adapter's trainable-token deltas, so the resized 49k-row embedding is not copied (~110 MB).
+        model.llm.save_pretrained(staging, save_embedding_layers=False)
     if model.config.llm.name_or_path is None:
         save_base_lm(model.llm, staging / BASE_LLM_DIR)
     if folder.exists():
