@@ -32,4 +32,6 @@ def test_build_train_save_load_ask(tmp_path, capsys):
     assert all(len(r["frames"]) == 4 for r in rows)  # K = 4 chosen frames per answer
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert metrics["accuracy"]["n"] == len(rows)
+    assert main(["score", str(tmp_path / "eval")]) == 0  # scoring again needs no model
+    assert json.loads((tmp_path / "eval" / "metrics.json").read_text())["accuracy"] == metrics["accuracy"]
     assert main(["compare", str(tmp_path / "eval"), str(tmp_path / "eval")]) == 0

@@ -9,6 +9,7 @@
 """
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -84,6 +85,20 @@ def evaluate(args: argparse.Namespace) -> None:
     print(f"overall exact match: {metrics['accuracy']['overall']}")
 
 
+def rescore(args: argparse.Namespace) -> None:
+    """Score an evaluation folder's predictions.jsonl again (no generation), rewriting metrics.json and report.md."""
+    from .eval.evaluate import read_predictions, score
+    from .eval.judges import OfflineJudge
+    from .eval.report import write_report
+
+    folder = Path(args.run)
+    old = json.loads((folder / "metrics.json").read_text()) if (folder / "metrics.json").is_file() else {}
+    metrics = score(read_predictions(folder / "predictions.jsonl"), OfflineJudge())
+    metrics.update({k: old[k] for k in ("model", "data") if k in old})
+    write_report(folder, metrics, folder.name)
+    print(f"overall exact match: {metrics['accuracy']['overall']}")
+
+
 def compare_runs(args: argparse.Namespace) -> None:
     """Put several evaluation runs (folders with metrics.json) side by side as a Markdown table."""
     from .eval.report import compare
@@ -103,6 +118,10 @@ def add_eval_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--captions", action="store_true", help="score captions by all-MiniLM similarity")
     p.add_argument("--batch-size", type=int, default=16)
     p.add_argument("--limit", type=int, default=None, help="only the first N records")
+
+
+def add_rescore_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("run", help="evaluation folder holding predictions.jsonl")
 
 
 def add_compare_args(p: argparse.ArgumentParser) -> None:
@@ -142,6 +161,7 @@ COMMANDS = {
     ("render",): (render, add_render_args),
     ("train",): (train, add_train_args),
     ("eval",): (evaluate, add_eval_args),
+    ("score",): (rescore, add_rescore_args),
     ("compare",): (compare_runs, add_compare_args),
 }
 

@@ -41,6 +41,10 @@ def test_extract_number(text, expected):
     ("no, it does not", "no", True),
     ("the person kicks with the left leg and then walks away slowly", "left", False),
     ("get up", "get up", True),
+    ("spin kick", "kick", False),
+    ("spin kick", "spin", False),
+    ("to the right side", "right", True),
+    ("He kicks with the right leg.", "right", False),
     ("up", "get up", False),
     ("anything", "", False),
 ])

@@ -21,6 +21,12 @@ LEADING_FILLERS = (
 # Words that change the meaning of a short answer around the reference: "not left", "left or right".
 BLOCKING_WORDS = frozenset({"not", "no", "never", "neither", "nor", "or"})
 MAX_CONTAINING_WORDS = 6
+# Words a short answer may carry around the reference without changing it ("the left leg", "to the right side").
+# Anything else must not: "spin kick" is not "kick", "fast run" is not "run".
+CARRIER_WORDS = frozenset({
+    "leg", "legs", "foot", "feet", "hand", "hands", "arm", "arms", "side", "direction", "way", "times", "time",
+    "to", "towards", "with", "his", "her", "their", "he", "she", "they", "it", "is", "was", "does", "person",
+})
 
 
 def _strip_leading(words: list[str]) -> list[str]:
@@ -65,21 +71,29 @@ def _contains(words: list[str], part: list[str]) -> bool:
     return any(words[i:i + n] == part for i in range(len(words) - n + 1))
 
 
+def _extra_words(pred: list[str], ref: list[str]) -> list[str]:
+    """The prediction's words outside the first whole-word run of `ref`."""
+    n = len(ref)
+    start = next(i for i in range(len(pred) - n + 1) if pred[i:i + n] == ref)
+    return pred[:start] + pred[start + n:]
+
+
 def matches(prediction: str, reference: str) -> bool:
     """Whether a prediction answers with the reference. Both are normalised (`normalize_answer`), then either
-    they are equal, or the prediction is short (≤ 6 words) and holds the reference as a whole-word run; unless
-    the reference itself is a negation, the prediction must then hold no blocking word ("not", "no", "never",
-    "neither", "nor", "or").
+    they are equal, or the prediction is short (≤ 6 words), holds the reference as a whole-word run, and every
+    other word is a carrier word (CARRIER_WORDS: "leg", "side", "with", ...; plus negations when the reference
+    is itself a negation).
 
-    "left leg" matches "left"; "He kicks with the right leg." does not; "not left" and "left or right" do not;
-    "leftward" does not (whole words only). Long predictions must match exactly, so a sentence that only
-    mentions the reference in passing does not count.
+    "left leg" matches "left"; "spin kick" does not match "kick"; "He kicks with the right leg." does not match
+    "right" ("kicks" is not a carrier); "not left" and "left or right" do not; "leftward" does not (whole words
+    only). Long predictions must match exactly, so a sentence that only mentions the reference does not count.
     """
     pred, ref = normalize_answer(prediction).split(), normalize_answer(reference).split()
     if pred == ref:
         return True
     if not ref or len(pred) > MAX_CONTAINING_WORDS:
         return False
-    if BLOCKING_WORDS.isdisjoint(ref) and not BLOCKING_WORDS.isdisjoint(pred):
+    if not _contains(pred, ref):
         return False
-    return _contains(pred, ref)
+    allowed = CARRIER_WORDS if BLOCKING_WORDS.isdisjoint(ref) else CARRIER_WORDS | BLOCKING_WORDS
+    return set(_extra_words(pred, ref)) <= allowed
