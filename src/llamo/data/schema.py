@@ -6,14 +6,13 @@ written atomically with fixed formatting, so equal records always give byte-iden
 """
 
 import json
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any
 
+from ..atomic import atomic_write
 from ..errors import DataError
 
 MOTION_TOKEN = "<motion>"
@@ -217,13 +216,4 @@ def save_records(records: Iterable[Record], path: str | Path) -> Path:
         text = json.dumps([r.to_json() for r in records], indent=1, ensure_ascii=False, sort_keys=False) + "\n"
     except (TypeError, ValueError) as err:
         raise DataError(f"{path}: a meta value is not JSON ({err}); use str, int, float, bool, list or dict") from err
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda f: f.write(text.encode("utf-8")))

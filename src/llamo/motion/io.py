@@ -5,13 +5,12 @@ BlazePose world landmarks (needs fps) | .npy (T, J>=22, 3) with format="babel" (
 .bvh | DeepMimic .txt/.json clips. `save_motion` writes the canonical .npy atomically.
 """
 
-import os
-import tempfile
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
+from ..atomic import atomic_write
 from ..errors import MotionError
 from .formats.babel import BABEL_FPS, read_babel
 from .formats.blazepose import NUM_LANDMARKS, read_blazepose
@@ -27,12 +26,17 @@ ACCEPTED = (
     "(give fps); .npy with format='babel'; .bvh; DeepMimic .txt/.json"
 )
 FORMATS = ("babel",)
+NPY_MAGIC = b"\x93NUMPY"
 
 
 def read_npy(path: Path) -> np.ndarray:
     """A numeric array from an .npy file (never unpickles), or MotionError."""
-    if zipfile.is_zipfile(path):
+    with open(path, "rb") as f:
+        magic = f.read(6)
+    if magic[:2] == b"PK" or zipfile.is_zipfile(path):
         raise MotionError(f"{path}: a zip archive (.npz?) named .npy; save one array with numpy.save")
+    if magic != NPY_MAGIC:
+        raise MotionError(f"{path}: not an .npy file (it does not start with numpy's header); accepted: {ACCEPTED}")
     try:
         array = np.load(path, allow_pickle=False)
     except (OSError, ValueError, EOFError) as err:
@@ -87,13 +91,4 @@ def save_motion(motion: Motion, path: str | Path) -> Path:
     if path.suffix != ".npy":
         raise MotionError(f"{path}: motions are saved as .npy")
     joints = resample(motion, CANONICAL_FPS).joints
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".npy.tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.save(f, np.ascontiguousarray(joints, np.float32))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write(path, lambda f: np.save(f, np.ascontiguousarray(joints, np.float32)))
