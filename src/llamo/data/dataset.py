@@ -34,10 +34,12 @@ def load_all(files: list[str]) -> list[tuple[Path, Record]]:
 class ConversationDataset(Dataset):
     """Record → Example (ids, labels, instruction mask, motion features) through the model's processor."""
 
-    def __init__(self, files: list[str], processor, featurize):
+    def __init__(self, files: list[str], processor, featurize, encode=None):
+        """encode: optional (motion path, features [T, F]) → frozen encoder output [T, D_m] (EncoderCache)."""
         self.records = load_all(files)
         self.processor = processor
         self.features = FeatureCache(featurize)
+        self.encode = encode
 
     def __len__(self) -> int:
         return len(self.records)
@@ -50,8 +52,13 @@ class ConversationDataset(Dataset):
         _, record = self.records[i]
         path = self.motion_path(i)
         motion = self.features(path) if path else None
+        hidden = self.encode(path, motion) if self.encode is not None and path else None
         enc = self.processor.encode(record.conversations, None if motion is None else len(motion))
-        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion)
+        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden)
+
+    def motion_paths(self) -> list[Path]:
+        """The distinct motion files the records use, sorted."""
+        return sorted({p for p in map(self.motion_path, range(len(self))) if p is not None})
 
     def lengths(self) -> list[int]:
         """A sorting key per item for length-grouped batching: the motion file's frame count."""

@@ -93,15 +93,19 @@ class LlamoModel(nn.Module):
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames)
 
     def motion_inputs(self, motion: Motion) -> torch.Tensor:
-        """Raw encoder features [T, F] of a motion, uniformly subsampled to at most config.max_frames frames."""
-        feats = motion_features(motion)
-        if len(feats) > self.config.max_frames:
-            feats = feats[np.linspace(0, len(feats) - 1, self.config.max_frames).round().astype(int)]
-        return torch.from_numpy(feats)
+        """Raw encoder features [T', F] of a motion, uniformly subsampled to T' ≤ config.max_frames frames."""
+        return torch.from_numpy(motion_features(motion)[self.kept_frames(motion.num_frames)])
+
+    def kept_frames(self, num_frames: int) -> np.ndarray:
+        """Which of a motion's T frames the model reads [T'] (all of them up to config.max_frames): maps the
+        connector's frame indices back to the motion's own frames."""
+        if num_frames <= self.config.max_frames:
+            return np.arange(num_frames)
+        return np.linspace(0, num_frames - 1, self.config.max_frames).round().astype(int)
 
     # ----- motion tokens ----------------------------------------------------------------------------------
     def get_motion_tokens(self, batch: dict, text_embeds: torch.Tensor) -> ConnectorOutput:
-        """Motion [B, T, F] (+ video [B, N, 3, H, W]) → the connector's tokens for each sample."""
+        """Motion [B, T, F] (+ video [B, N, 3, H, W]; + motion_hidden [B, T, D_m] cached) → the connector's tokens."""
         if "video" in batch and self.video_encoder is None:
             raise ConfigError("a video was given but this model has no video encoder (video.encoder='none'); "
                               "pass the motion only, or use a model trained with video")
@@ -109,7 +113,8 @@ class LlamoModel(nn.Module):
         mask = batch["motion_mask"]
         hidden = None
         if uses_motion_encoder(self.config):
-            hidden = self.motion_encoder(features, mask)  # [B, T, D_m]
+            # A frozen encoder's output may come cached from disk (train/encoder_cache.py).
+            hidden = batch["motion_hidden"] if "motion_hidden" in batch else self.motion_encoder(features, mask)
             video = self.video_encoder(batch["video"]) if "video" in batch else None  # [B, N, D_v]
             hidden = self.enhancer(hidden, mask, video, batch.get("video_mask"))
         text_mask = batch["instruction_mask"]
@@ -172,10 +177,18 @@ class LlamoModel(nn.Module):
         return torch.tensor([new], dtype=torch.long)
 
     @torch.no_grad()
+    def start_stream(self, batch: dict, max_new_tokens: int = 32) -> tuple[ConnectorOutput | None, Iterator[str]]:
+        """Greedy decoding of one sample with a KV cache: the motion tokens (their frames are known before the
+        first word) and an iterator over the answer's text pieces as they are produced."""
+        embeds, out = self.embed(batch)
+        return out, self._decode_pieces(embeds, batch["attention_mask"], max_new_tokens)
+
     def stream(self, batch: dict, max_new_tokens: int = 32) -> Iterator[str]:
-        """Greedy decoding of one sample with a KV cache, yielding text as it is produced."""
-        embeds, _ = self.embed(batch)
-        mask = batch["attention_mask"]
+        """The text pieces of `start_stream`."""
+        return self.start_stream(batch, max_new_tokens)[1]
+
+    @torch.no_grad()
+    def _decode_pieces(self, embeds: torch.Tensor, mask: torch.Tensor, max_new_tokens: int) -> Iterator[str]:
         step = self.llm(inputs_embeds=embeds, attention_mask=mask, use_cache=True)
         banned = torch.tensor(self.suppressed_tokens())
         new: list[int] = []

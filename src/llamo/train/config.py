@@ -48,6 +48,7 @@ class TrainConfig:
     eval_every: int = 0  # 0: no periodic evaluation
     keep_last: int = 2  # checkpoints kept
     num_workers: int = 0
+    encoder_cache: str | None = None  # folder for the frozen motion encoder's outputs (large sets; align/instruct)
 
     def __post_init__(self) -> None:
         if self.stage not in STAGES:
@@ -59,6 +60,9 @@ class TrainConfig:
             raise ConfigError("data is empty: give at least one record JSON file")
         if self.mixed_precision not in ("auto", "no", "bf16"):
             raise ConfigError(f"mixed_precision={self.mixed_precision!r}; accepted: auto, no, bf16")
+        if self.encoder_cache and (self.stage == "encoder" or "motion_encoder" in self.trainable):
+            raise ConfigError("encoder_cache needs a frozen motion encoder: drop motion_encoder from trainable "
+                              "(and use it in the align or instruct stage), or remove encoder_cache")
         for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")

@@ -26,6 +26,7 @@ from ..model.trainable import set_trainable
 from ..motion.features import Normalizer
 from .checkpoint import checkpoints, load_checkpoint, save_checkpoint
 from .config import TrainConfig, save_resolved
+from .encoder_cache import EncoderCache
 from .objectives import EncoderObjective
 from .optim import build_optimizer, build_scheduler
 from .state import TrainingState
@@ -81,6 +82,16 @@ def build_data(cfg: TrainConfig, model: LlamoModel) -> tuple[torch.utils.data.Da
     return dataset, LengthGroupedBatchSampler(dataset.lengths(), cfg.batch_size, cfg.seed, cfg.group_by_length)
 
 
+def attach_encoder_cache(cfg: TrainConfig, model: LlamoModel, dataset: ConversationDataset, accelerator) -> None:
+    """Encode every motion once with the frozen encoder (or find it on disk) and let the dataset read it."""
+    cache = EncoderCache(model, cfg.encoder_cache)
+    for path in dataset.motion_paths():
+        cache(path, dataset.features(path))
+    accelerator.print(f"encoder cache {cache.folder}: {cache.computed} motions encoded, "
+                      f"{len(dataset.motion_paths()) - cache.computed} found")
+    dataset.encode = cache
+
+
 def fit_normalizer(model: LlamoModel, dataset) -> None:
     """A fresh model learns its feature statistics from the training motions (saved with the model)."""
     features = list(dataset.features.features.values())
@@ -106,6 +117,8 @@ def setup(cfg: TrainConfig) -> Run:
     dataset, sampler = build_data(cfg, model)
     if cfg.init_from is None:
         fit_normalizer(model, dataset)
+    if cfg.encoder_cache:
+        attach_encoder_cache(cfg, model, dataset, accelerator)
     groups = set_trainable(model, cfg.trainable)
     if cfg.grad_checkpointing:
         model.llm.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
