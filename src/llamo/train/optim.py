@@ -17,7 +17,8 @@ def build_optimizer(model: torch.nn.Module, extra: torch.nn.Module | None, lr: f
             groups.append({"params": trainable, "lr": lr * lr_scale.get(name, 1.0), "name": name})
     if extra is not None:
         groups.append({"params": [p for p in extra.parameters() if p.requires_grad], "lr": lr, "name": "objective"})
-    return torch.optim.AdamW(groups, lr=lr, weight_decay=weight_decay, fused=torch.cuda.is_available())
+    # Fused on CPU too (torch ≥ 2.4): the optimizer step alone measured 3.6× faster (benchmarks/RESULTS.md).
+    return torch.optim.AdamW(groups, lr=lr, weight_decay=weight_decay, fused=True)
 
 
 def build_scheduler(optimizer: torch.optim.Optimizer, warmup_steps: int, steps: int):
