@@ -1,4 +1,8 @@
 import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,3 +50,28 @@ def test_user_errors_exit_2_with_a_message(tmp_path, capsys):
     np.save(tmp_path / "ok.npy", walking_joints(10))
     assert main(["render", str(tmp_path / "ok.npy"), "--out", str(tmp_path / "x.gif"), "--mark", "40"]) == 2
     assert "outside 0..9" in capsys.readouterr().err
+
+
+EXAMPLES = Path(__file__).parents[1] / "examples"
+
+
+def test_ask_prints_the_answer_frames_and_renders_them(tmp_path, capsys):
+    assert main(["ask", str(EXAMPLES / "kick.npy"), "Which leg does the person kick with?", "--show-frames",
+                 "--render", str(tmp_path / "kick.gif")]) == 0
+    answer, frames, rendered = capsys.readouterr().out.strip().splitlines()[-3:]
+    assert answer == "right" and frames.startswith("frames: 0 (0.00 s)")
+    assert rendered.endswith("31 frames, 16 marked") and Image.open(tmp_path / "kick.gif").n_frames == 31
+
+
+def test_ask_about_a_missing_file_is_a_clear_error(tmp_path, capsys):
+    assert main(["ask", str(tmp_path / "nope.npy"), "What is the person doing?"]) == 2
+    assert "no such motion file" in capsys.readouterr().err
+
+
+def test_chat_streams_answers_turn_by_turn(tmp_path):
+    run = subprocess.run([sys.executable, "-m", "llamo", "chat", str(EXAMPLES / "kick.npy")],
+                         input="What is the person doing?\nWhich leg does the person kick with?\n",
+                         capture_output=True, text=True, timeout=300, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    assert run.returncode == 0, run.stderr
+    replies = [line for line in run.stdout.splitlines() if "llamo> " in line]
+    assert len(replies) == 2 and replies[1].endswith("llamo> right")

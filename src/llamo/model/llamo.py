@@ -73,6 +73,14 @@ class LlamoModel(nn.Module):
         self.placeholder_id = self.processor.placeholder_id
 
     # ----- inputs -----------------------------------------------------------------------------------------
+    @property
+    def device(self) -> torch.device:
+        return self.feature_mean.device
+
+    def on_device(self, batch: dict) -> dict:
+        """The batch's tensors on the model's device (a no-op for batches Accelerate already moved)."""
+        return {k: v.to(self.device) if isinstance(v, torch.Tensor) else v for k, v in batch.items()}
+
     def set_normalizer(self, normalizer: Normalizer) -> None:
         self.feature_mean.copy_(torch.from_numpy(normalizer.mean))
         self.feature_std.copy_(torch.from_numpy(normalizer.std))
@@ -135,8 +143,11 @@ class LlamoModel(nn.Module):
 
     # ----- training forward ------------------------------------------------------------------------------
     def forward(self, **batch) -> LlamoOutput:
+        batch = self.on_device(batch)
         embeds, out = self.embed(batch)
-        lm = self.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"], labels=batch.get("labels"))
+        # No KV cache in a training forward: it is never read, and it makes torch.compile recompile every layer.
+        lm = self.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"], labels=batch.get("labels"),
+                      use_cache=False)
         return LlamoOutput(lm.loss, lm.logits, out.frame_indices if out else None, out.mask if out else None)
 
     # ----- generation ------------------------------------------------------------------------------------
@@ -149,6 +160,7 @@ class LlamoModel(nn.Module):
                  min_new_tokens: int = 0) -> tuple[torch.Tensor, ConnectorOutput | None]:
         """Greedy answers with the KV cache: new token ids [B, ≤ max_new_tokens] (batches left-padded) and the
         motion tokens' frames."""
+        batch = self.on_device(batch)
         embeds, out = self.embed(batch)
         ids = self.llm.generate(
             inputs_embeds=embeds, attention_mask=batch["attention_mask"], max_new_tokens=max_new_tokens,
@@ -162,8 +174,8 @@ class LlamoModel(nn.Module):
         """The reference the cached path is checked against: every step re-reads the whole sequence. One
         unpadded sample; new token ids [1, ≤ max_new_tokens]. (transformers' generate keeps its cache when given
         inputs_embeds even with use_cache=False, so it cannot serve as this reference.)"""
-        embeds, _ = self.embed(batch)  # [1, L, D]
-        banned = torch.tensor(self.suppressed_tokens())
+        embeds, _ = self.embed(self.on_device(batch))  # [1, L, D]
+        banned = torch.tensor(self.suppressed_tokens(), device=embeds.device)
         new: list[int] = []
         for step in range(max_new_tokens):
             logits = self.llm(inputs_embeds=embeds, use_cache=False).logits[:, -1].index_fill(-1, banned, float("-inf"))
@@ -173,13 +185,15 @@ class LlamoModel(nn.Module):
             if token == self.tokenizer.eos_token_id:
                 break
             new.append(token)
-            embeds = torch.cat([embeds, self.llm.get_input_embeddings()(torch.tensor([[token]]))], dim=1)
+            next_embed = self.llm.get_input_embeddings()(torch.tensor([[token]], device=embeds.device))  # [1, 1, D]
+            embeds = torch.cat([embeds, next_embed], dim=1)
         return torch.tensor([new], dtype=torch.long)
 
     @torch.no_grad()
     def start_stream(self, batch: dict, max_new_tokens: int = 32) -> tuple[ConnectorOutput | None, Iterator[str]]:
         """Greedy decoding of one sample with a KV cache: the motion tokens (their frames are known before the
         first word) and an iterator over the answer's text pieces as they are produced."""
+        batch = self.on_device(batch)
         embeds, out = self.embed(batch)
         return out, self._decode_pieces(embeds, batch["attention_mask"], max_new_tokens)
 
@@ -190,7 +204,7 @@ class LlamoModel(nn.Module):
     @torch.no_grad()
     def _decode_pieces(self, embeds: torch.Tensor, mask: torch.Tensor, max_new_tokens: int) -> Iterator[str]:
         step = self.llm(inputs_embeds=embeds, attention_mask=mask, use_cache=True)
-        banned = torch.tensor(self.suppressed_tokens())
+        banned = torch.tensor(self.suppressed_tokens(), device=embeds.device)
         new: list[int] = []
         text = ""
         for _ in range(max_new_tokens):
@@ -203,7 +217,7 @@ class LlamoModel(nn.Module):
             yield decoded[len(text):]
             text = decoded
             mask = torch.cat([mask, mask.new_ones(1, 1)], dim=1)
-            step = self.llm(input_ids=torch.tensor([[token]]), attention_mask=mask,
+            step = self.llm(input_ids=torch.tensor([[token]], device=embeds.device), attention_mask=mask,
                             cache=step.cache, use_cache=True)
 
     # ----- persistence -----------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 Files: config.json, model.safetensors (motion modules), normalizer.json, tokenizer files, and for LoRA
 adapter_config.json + adapter_model.safetensors; llm/ holds base LM weights only when the LM was randomly
-initialised (llm.name_or_path is None), since nothing else could rebuild it.
+initialised (llm.name_or_path is None), since nothing else could rebuild it. `compact_copy` writes the
+smallest folder that still loads: half-precision weights and no tokenizer files when the tokenizer can be
+rebuilt from the installed base LM (the shipped default is such a folder).
 """
 
 import os
@@ -16,9 +18,12 @@ from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
 from ..errors import ConfigError
 from ..motion.features import Normalizer
 from .configuration import LlamoConfig
-from .llm import load_causal_lm
+from .llm import load_causal_lm, load_tokenizer
 
 BASE_LLM_DIR = "llm"
+ADAPTER_WEIGHTS = "adapter_model.safetensors"
+TOKENIZER_FILE = "tokenizer.json"
+
 MOTION_WEIGHTS = "model.safetensors"
 NORMALIZER = "normalizer.json"
 
@@ -68,7 +73,7 @@ def load_model(folder: Path):
     if not (folder / MOTION_WEIGHTS).is_file():
         raise ConfigError(f"{folder}: not a llamo model folder (no {MOTION_WEIGHTS}); save one with save_pretrained")
     config = LlamoConfig.load(folder)
-    tokenizer = PreTrainedTokenizerFast.from_pretrained(folder)
+    tokenizer = load_folder_tokenizer(folder, config)
     if (folder / BASE_LLM_DIR).is_dir():
         llm = AutoModelForCausalLM.from_pretrained(folder / BASE_LLM_DIR, dtype=torch.float32)
     else:
@@ -83,3 +88,38 @@ def load_model(folder: Path):
                           f"unexpected {unexpected}")
     model.set_normalizer(Normalizer.load(folder / NORMALIZER))
     return model.eval()
+
+
+def load_folder_tokenizer(folder: Path, config: LlamoConfig) -> PreTrainedTokenizerFast:
+    """The folder's own tokenizer, or (compact folders) the base LM's with llamo's tokens added in the same
+    order as when the model was built, which gives the same ids."""
+    from .llamo import code_tokens
+
+    if (folder / TOKENIZER_FILE).is_file():
+        return PreTrainedTokenizerFast.from_pretrained(folder)
+    if config.llm.name_or_path is None and config.llm.tokenizer is None:
+        raise ConfigError(f"{folder}: no {TOKENIZER_FILE}, and the config names no tokenizer to rebuild it from")
+    return load_tokenizer(config.llm, code_tokens(config))
+
+
+def compact_copy(folder: str | Path, out: str | Path, dtype: torch.dtype = torch.float16) -> Path:
+    """Copy a saved model folder to `out` with weights stored in `dtype` and without tokenizer files (rebuilt
+    at load from the installed base LM). Only for models on a named pretrained LM. Atomic, like save_model."""
+    folder, out = Path(folder), Path(out)
+    config = LlamoConfig.load(folder)
+    if config.llm.name_or_path is None or (folder / BASE_LLM_DIR).exists():
+        raise ConfigError(f"{folder}: a randomly initialised LM cannot be rebuilt; copy the whole folder")
+    staging = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name in ("config.json", NORMALIZER, "adapter_config.json"):
+        if (folder / name).is_file():
+            shutil.copy2(folder / name, staging / name)
+    for name in (MOTION_WEIGHTS, ADAPTER_WEIGHTS):
+        if (folder / name).is_file():
+            weights = load_file(folder / name)
+            save_file({k: v.to(dtype) if v.is_floating_point() else v for k, v in weights.items()}, staging / name)
+    if out.exists():
+        shutil.rmtree(out)
+    staging.rename(out)
+    return out

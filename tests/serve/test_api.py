@@ -1,0 +1,127 @@
+"""The JSON API on a real server: upload, ask (streamed NDJSON), and every bad request → a clear 4xx, after
+which the server still answers."""
+
+import io
+import json
+import zipfile
+
+import httpx
+import numpy as np
+import pytest
+
+from tests.serve.conftest import EXAMPLES, MAX_UPLOAD_MB, ask, assert_healthy, upload
+
+
+def events(response: httpx.Response) -> list[dict]:
+    return [json.loads(line) for line in response.text.splitlines()]
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def test_page_is_served(server):
+    page = httpx.get(server, timeout=10)
+    assert page.status_code == 200 and "llamo" in page.text and 'id="markers"' in page.text
+
+
+def test_upload_then_ask_streams_frames_tokens_and_answer(server):
+    motion = upload(server, EXAMPLES / "kick.npy", "kick.npy").json()
+    assert motion["num_frames"] == 31 and np.asarray(motion["joints"]).shape == (31, 22, 3)
+    assert httpx.get(f"{server}/api/motions/{motion['id']}", timeout=10).json()["num_frames"] == 31
+    response = ask(server, motion["id"], "Which leg does the person kick with?")
+    assert response.status_code == 200 and response.headers["content-type"] == "application/x-ndjson"
+    lines = events(response)
+    assert set(lines[0]) == {"frames", "times"} and lines[0]["frames"]
+    assert all("token" in line for line in lines[1:-1])
+    assert lines[-1] == {"done": True, "answer": "right"}
+    assert "".join(line["token"] for line in lines[1:-1]).strip() == "right"
+
+
+def test_history_makes_a_multi_turn_chat(server):
+    motion = upload(server, EXAMPLES / "kick.npy", "kick.npy").json()
+    response = ask(server, motion["id"], "Which leg does the person kick with?",
+                   history=[("What is the person doing?", "kick")])
+    assert events(response)[-1]["answer"] == "right"
+
+
+BAD_UPLOADS = {
+    "nan motion": (npy_bytes(np.full((20, 22, 3), np.nan, np.float32)), "nan.npy", 400, "NaN"),
+    "wrong shape": (npy_bytes(np.zeros((20, 7), np.float32)), "shape.npy", 400, "not a known motion"),
+    "zip renamed .npy": (None, "archive.npy", 400, "zip archive"),
+    "empty file": (b"", "empty.npy", 400, "empty"),
+    "corrupt npy": (b"\x93NUMPY garbage", "corrupt.npy", 400, "not a readable"),
+    "not npy at all": (b"hello world", "text.npy", 400, "not an .npy file"),
+    "path with ..": (npy_bytes(np.zeros((20, 22, 3), np.float32)), "../../etc/passwd.npy", 400, "plain file name"),
+    "folder in name": (npy_bytes(np.zeros((20, 22, 3), np.float32)), "sub/kick.npy", 400, "plain file name"),
+    "unknown type": (b"GIF89a", "motion.gif", 415, "unknown file type"),
+    "corrupt bvh": (b"HIERARCHY\nROOT Hips {\n", "broken.bvh", 400, ""),
+}
+
+
+def zip_bytes() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("joints.npy", npy_bytes(np.zeros((20, 22, 3), np.float32)))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("case", sorted(BAD_UPLOADS))
+def test_bad_upload_is_refused_and_the_server_stays_healthy(server, case):
+    data, name, status, words = BAD_UPLOADS[case]
+    response = upload(server, zip_bytes() if data is None else data, name)
+    assert response.status_code == status, response.text
+    assert words in response.json()["error"]
+    assert "/tmp" not in response.json()["error"]  # never the server's own paths
+    assert_healthy(server)
+
+
+def test_a_200_mb_upload_is_refused_without_being_stored(server):
+    response = upload(server, bytes(200 * 2**20), "huge.npy")
+    assert response.status_code == 413 and f"{MAX_UPLOAD_MB * 2**20}" in response.json()["error"]
+    assert_healthy(server)
+
+
+def test_an_oversized_stream_without_length_is_cut_off(server):
+    def chunks():
+        for _ in range(MAX_UPLOAD_MB * 4 + 1):  # 256 KiB each: one over the limit
+            yield bytes(2**18)
+    response = httpx.post(f"{server}/api/motions", params={"name": "stream.npy"}, content=chunks(), timeout=60)
+    assert response.status_code == 413
+    assert_healthy(server)
+
+
+@pytest.mark.parametrize("motion_id", ["0" * 32, "..%2F..%2Fetc%2Fpasswd", "not-an-id"])
+def test_unknown_or_escaping_ids_are_404(server, motion_id):
+    response = httpx.post(f"{server}/api/motions/{motion_id}/ask", json={"question": "What?"}, timeout=10)
+    assert response.status_code == 404
+    assert_healthy(server)
+
+
+@pytest.mark.parametrize("body, status", [
+    ({"question": ""}, 400), ({"question": "<motion> again"}, 400), ({"question": "x" * 5000}, 422),
+    ({"nothing": 1}, 422), ({"question": "What?", "history": "nope"}, 422),
+])
+def test_bad_questions_are_4xx(server, body, status):
+    motion = upload(server, EXAMPLES / "kick.npy", "kick.npy").json()
+    response = httpx.post(f"{server}/api/motions/{motion['id']}/ask", json=body, timeout=10)
+    assert response.status_code == status, response.text
+    assert_healthy(server)
+
+
+def test_a_video_without_mediapipe_is_refused_with_the_install_hint(server, tmp_path):
+    pytest.importorskip("av")
+    try:
+        import mediapipe  # noqa: F401
+        pytest.skip("mediapipe is installed here")
+    except ImportError:
+        pass
+    from llamo.motion import load_motion
+    from llamo.motion.render import render_motion
+
+    video = render_motion(load_motion(EXAMPLES / "kick.npy"), tmp_path / "kick.mp4", size=64)
+    response = upload(server, video, "kick.mp4")
+    assert response.status_code == 400 and 'pip install "llamo[pose]"' in response.json()["error"]
+    assert_healthy(server)
