@@ -37,6 +37,7 @@ def test_concurrent_clients_get_answers_or_busy(server):
     with ThreadPoolExecutor(CLIENTS) as pool:
         outcomes = [o for result in pool.map(lambda _: client(server, motion_id), range(CLIENTS)) for o in result]
     elapsed = time.monotonic() - start
+    print(f"load: {outcomes.count('answer')} answers, {outcomes.count('busy')} busy in {elapsed:.1f} s")
     assert len(outcomes) == CLIENTS * REQUESTS and elapsed < TIME_BOUND_S
     assert outcomes.count("answer") >= CLIENTS  # the queue drains; busy is the exception, not the rule
     assert "busy" in outcomes  # 8 clients against a queue of 4 must overflow it at least once
