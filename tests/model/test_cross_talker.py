@@ -18,7 +18,7 @@ def talker() -> CrossTalker:
 
 def test_picks_the_frames_the_text_attends_to():
     torch.manual_seed(0)
-    talker = CrossTalker(dim=DIM, text_dim=DIM, num_tokens=3, heads=2)
+    talker = CrossTalker(dim=DIM, text_dim=DIM, num_tokens=3, heads=2, selection="topk")
     with torch.no_grad():  # W_Q = W_K = I, so A is the softmax of plain dot products
         talker.select_query.weight.copy_(torch.eye(DIM))
         talker.select_key.weight.copy_(torch.eye(DIM))
@@ -97,3 +97,49 @@ def test_segments_are_contiguous_means():
     assert mask.tolist() == [[True] * 4, [True, True, True, False]]
     torch.testing.assert_close(pooled[0, :, 0], torch.tensor([1.0, 3.5, 6.0, 8.5]))  # 3 + 2 + 3 + 2 frames
     torch.testing.assert_close(pooled[1, :3, 0], torch.tensor([0.0, 1.0, 2.0]))
+
+
+def attending_talker(num_tokens: int) -> CrossTalker:
+    """W_Q = W_K = I, so the frame scores are the softmax of plain dot products with the text."""
+    talker = CrossTalker(dim=DIM, text_dim=DIM, num_tokens=num_tokens, heads=2)
+    with torch.no_grad():
+        talker.select_query.weight.copy_(torch.eye(DIM))
+        talker.select_key.weight.copy_(torch.eye(DIM))
+    return talker
+
+
+def test_segments_keep_the_best_frame_of_each_part_in_order():
+    torch.manual_seed(0)
+    talker = attending_talker(num_tokens=3)  # 20 frames → parts 0-6, 7-13, 14-19
+    motion = 0.1 * torch.randn(1, 20, DIM)
+    motion[..., 0] = 0.0
+    motion[0, [3, 5, 9], 0] = torch.tensor([4.0, 8.0, 6.0])  # two attended frames in part 0, one in part 1
+    text = torch.zeros(1, 2, DIM)
+    text[..., 0] = 1.0
+    out = talker(motion, torch.ones(1, 20, dtype=torch.bool), text, torch.ones(1, 2, dtype=torch.bool))
+    first, second, third = out.indices[0].tolist()
+    assert (first, second) == (5, 9)  # the better of 3 and 5; top-K would have kept both
+    assert 14 <= third <= 19  # the last part still gets a token, so the end of the motion stays visible
+
+
+def test_segments_stay_inside_each_samples_valid_frames():
+    torch.manual_seed(1)
+    talker = attending_talker(num_tokens=3)
+    motion, text = torch.randn(2, 20, DIM), torch.randn(2, 4, DIM)
+    out = talker(motion, lengths_mask([20, 7], 20), text, torch.ones(2, 4, dtype=torch.bool))
+    parts = [[range(0, 7), range(7, 14), range(14, 20)], [range(0, 3), range(3, 5), range(5, 7)]]
+    for sample, ranges in zip(out.indices.tolist(), parts):
+        assert all(index in part for index, part in zip(sample, ranges))
+    assert out.token_mask.all()
+
+
+def test_unknown_selection_is_refused():
+    with pytest.raises(ValueError, match="accepted: 'segments', 'topk'"):
+        CrossTalker(dim=DIM, text_dim=DIM, num_tokens=3, selection="random")
+
+
+def test_time_stamps_tell_tokens_apart_by_position_and_length(talker):
+    indices = torch.tensor([[0, 5], [0, 5]])
+    stamps = talker.time_embedding(indices, lengths_mask([10, 20], 20), torch.float32)  # [2, 2, DIM]
+    assert not torch.allclose(stamps[0, 0], stamps[0, 1])  # where the token sits
+    assert not torch.allclose(stamps[0, 1], stamps[1, 1])  # how long the motion is

@@ -15,6 +15,7 @@ from ..motion.features import FEATURE_DIM
 
 CONNECTOR_KINDS = ("cross_talker", "all_frames", "vq_tokens", "text_only")
 VIDEO_KINDS = ("none", "tiny", "hf")
+SELECTIONS = ("segments", "topk")
 DEFAULT_LLM = "smollm2-135m-instruct"
 
 
@@ -55,6 +56,9 @@ class ConnectorConfig:
     heads: int = 4
     num_segments: int = 8  # segments pooled for the Cross Talker's global context
     max_window_ratio: float = 0.25  # largest local window, as a share of the motion length
+    selection: str = "segments"  # Cross Talker: segments (best frame in each of K equal parts) | topk (as the paper)
+    time_stamps: bool = True  # Cross Talker tokens carry where they sit and how long the motion is (False: as the paper)
+    embedding_scale: bool = True  # continuous tokens leave through an RMSNorm whose gain starts at the LM's embedding RMS
     stride: int = 4  # all_frames: one token per `stride` frames (average-pooled)
     codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
     vq_dim: int = 256
@@ -63,6 +67,8 @@ class ConnectorConfig:
     def __post_init__(self) -> None:
         if self.kind not in CONNECTOR_KINDS:
             raise ConfigError(f"connector.kind={self.kind!r}; accepted: {CONNECTOR_KINDS}")
+        if self.selection not in SELECTIONS:
+            raise ConfigError(f"connector.selection={self.selection!r}; accepted: {SELECTIONS}")
         for name in ("num_tokens", "stride", "codebook_size", "vq_downsample"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"connector.{name} must be >= 1, got {getattr(self, name)}")

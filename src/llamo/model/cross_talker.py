@@ -1,11 +1,16 @@
 """CrossTalker: instruction-guided selection of K motion tokens (LLaMo, "Cross Talker").
 
 Three steps. (1) Language-guided frame selection: A = softmax_frames(F_T W_Q (F_M W_K)^T / sqrt(D_m)) with the
-instruction's text tokens as queries; frame score s_j = max_i A_ij over real text tokens; keep the top-K
-frames, re-sorted into temporal order. (2) Adaptive context aggregation: each kept frame predicts a window
+instruction's text tokens as queries; frame score s_j = max_i A_ij over real text tokens; keep K frames in
+temporal order: the top-K overall (`selection="topk"`, as the paper) or the best-scoring frame in each of K
+equal, contiguous parts of the motion (`selection="segments"`, llamo's default: trained top-K was measured
+keeping only frames from the first third of longer clips, which loses what counting and before/after need). (2) Adaptive context aggregation: each kept frame predicts a window
 ratio r_k = max_window_ratio * sigmoid(MLP(h_k)), attends locally to frames with a soft window bias
 -sharpness * relu(|j - k| - r_k T_i), then to mean-pooled contiguous segments. (3) Bidirectional fusion:
-text attends to the tokens, then the tokens attend to that text, then an MLP.
+text attends to the tokens, then the tokens attend to that text, then an MLP. (4) Time stamps (llamo's
+addition, `time_stamps=True`): each token gets an MLP embedding of where it sits, (k / T_i, k / 100, T_i / 100)
+in frames, because the kept frames alone no longer tell the LLM how long the motion is or how far apart they
+are, which counting, speed and before/after need.
 Top-K is not differentiable, so gradients reach W_Q/W_K by a straight-through multiplier:
 token_k = h_k * (1 + s_k - stopgrad(s_k)): the forward value is h_k, the gradient w.r.t. s_k is h_k.
 
@@ -73,6 +78,8 @@ class CrossTalker(nn.Module):
         num_segments: segments pooled for global context (fewer when a motion has fewer frames).
         max_window_ratio: upper bound of r_k, the local window's half-width as a share of T_i.
         window_sharpness: penalty per frame outside the window, in logits.
+        selection: "segments" (best frame per K equal parts) or "topk" (the K best frames anywhere).
+        time_stamps: add an embedding of each token's position and the motion's length (see the module doc).
     """
 
     def __init__(
@@ -84,8 +91,13 @@ class CrossTalker(nn.Module):
         num_segments: int = 8,
         max_window_ratio: float = 0.25,
         window_sharpness: float = 1.0,
+        selection: str = "segments",
+        time_stamps: bool = True,
     ) -> None:
         super().__init__()
+        if selection not in ("segments", "topk"):
+            raise ValueError(f"selection={selection!r}; accepted: 'segments', 'topk'")
+        self.selection = selection
         self.num_tokens, self.heads, self.num_segments = num_tokens, heads, num_segments
         self.max_window_ratio, self.window_sharpness = max_window_ratio, window_sharpness
         # W_Q and W_K without bias: a key bias adds the same logit to every frame, which the softmax cancels.
@@ -103,6 +115,7 @@ class CrossTalker(nn.Module):
         self.motion_to_text = nn.MultiheadAttention(dim, heads, batch_first=True)
         self.mlp_norm = nn.LayerNorm(dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
+        self.time_mlp = nn.Sequential(nn.Linear(3, dim), nn.GELU(), nn.Linear(dim, dim)) if time_stamps else None
 
     def frame_scores(
         self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
@@ -117,15 +130,33 @@ class CrossTalker(nn.Module):
         return scores.masked_fill(~motion_mask, 0.0)
 
     def select_frames(self, scores: torch.Tensor, motion_mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        """Top-K_i frames per sample (K_i = min(K, T_i)) in temporal order: (indices [B, K'], token mask [B, K'])."""
+        """K_i = min(K, T_i) frames per sample in temporal order: (indices [B, K'], token mask [B, K'])."""
         lengths = motion_mask.sum(1)  # [B]
         k = min(self.num_tokens, int(lengths.max()))
+        if self.selection == "segments":
+            return self.select_per_segment(scores, motion_mask, k)
         top = scores.masked_fill(~motion_mask, float("-inf")).topk(k, dim=1).indices  # [B, K'], best first
         # topk ranks every valid frame above every padded one, so the first K_i picks are the real ones.
         token_mask = torch.arange(k, device=scores.device)[None, :] < lengths[:, None]  # [B, K']
         # Temporal order, because the LLM reads the tokens as a sequence; padded slots sort last.
         ordered = top.masked_fill(~token_mask, motion_mask.shape[1]).sort(1).values  # [B, K']
         return ordered.masked_fill(~token_mask, -1), token_mask
+
+    def select_per_segment(
+        self, scores: torch.Tensor, motion_mask: torch.Tensor, k: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The best-scoring frame in each of K_i contiguous, near-equal parts of the valid frames.
+
+        scores [B, T], motion_mask [B, T] → (indices [B, K'], token mask [B, K']); parts are in temporal order.
+        """
+        lengths = motion_mask.sum(1, keepdim=True)  # [B, 1]
+        counts = lengths.clamp(max=k)  # [B, 1] = K_i
+        rank = motion_mask.cumsum(1) - 1  # [B, T]
+        part = rank * counts // lengths.clamp(min=1)  # [B, T] in [0, K_i)
+        member = (part[..., None] == torch.arange(k, device=scores.device)) & motion_mask[..., None]  # [B, T, K']
+        best = scores[..., None].masked_fill(~member, float("-inf")).argmax(1)  # [B, K']
+        token_mask = member.any(1)  # [B, K']: part k exists for sample b
+        return best.masked_fill(~token_mask, -1), token_mask
 
     def aggregate_context(
         self, tokens: torch.Tensor, indices: torch.Tensor, motion: torch.Tensor, motion_mask: torch.Tensor
@@ -157,6 +188,13 @@ class CrossTalker(nn.Module):
         tokens = tokens + self.motion_to_text(query, kv, kv, key_padding_mask=~text_mask, need_weights=False)[0]
         return tokens + self.mlp(self.mlp_norm(tokens))  # [B, K', D_m]
 
+    def time_embedding(self, indices: torch.Tensor, motion_mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+        """indices [B, K'] (valid frame indices), motion_mask [B, T] → [B, K', D_m]."""
+        lengths = motion_mask.sum(1, keepdim=True).expand_as(indices).to(dtype)  # [B, K']
+        frames = indices.to(dtype)  # [B, K']
+        stamps = torch.stack([frames / lengths, frames / 100.0, lengths / 100.0], dim=-1)  # [B, K', 3]
+        return self.time_mlp(stamps)
+
     def forward(
         self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
     ) -> CrossTalkerOutput:
@@ -174,6 +212,8 @@ class CrossTalker(nn.Module):
         tokens = kept * gain[..., None]  # [B, K', D_m]
         tokens, ratios = self.aggregate_context(tokens, safe, motion, motion_mask)
         tokens = self.fuse(tokens, token_mask, text, text_mask)
+        if self.time_mlp is not None:
+            tokens = tokens + self.time_embedding(safe, motion_mask, tokens.dtype)
         return CrossTalkerOutput(
             tokens=tokens.masked_fill(~token_mask[..., None], 0.0),
             token_mask=token_mask,
