@@ -13,7 +13,7 @@ def lengths_mask(lengths: list[int], total: int) -> torch.Tensor:
 @pytest.fixture
 def talker() -> CrossTalker:
     torch.manual_seed(0)
-    return CrossTalker(dim=DIM, text_dim=TEXT_DIM, num_tokens=6, heads=2, num_segments=4)
+    return CrossTalker(dim=DIM, text_dim=TEXT_DIM, num_tokens=6, heads=2, num_segments=4, time_stamps=True)
 
 
 def test_picks_the_frames_the_text_attends_to():
@@ -101,7 +101,7 @@ def test_segments_are_contiguous_means():
 
 def attending_talker(num_tokens: int) -> CrossTalker:
     """W_Q = W_K = I, so the frame scores are the softmax of plain dot products with the text."""
-    talker = CrossTalker(dim=DIM, text_dim=DIM, num_tokens=num_tokens, heads=2)
+    talker = CrossTalker(dim=DIM, text_dim=DIM, num_tokens=num_tokens, heads=2, selection="segments")
     with torch.no_grad():
         talker.select_query.weight.copy_(torch.eye(DIM))
         talker.select_key.weight.copy_(torch.eye(DIM))

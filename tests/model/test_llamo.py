@@ -136,14 +136,3 @@ def test_video_only_question_needs_the_motion_estimator(tmp_path, monkeypatch):
     ids, out = model.eval().generate(collate([sample], model.tokenizer.pad_token_id, left_pad=True), max_new_tokens=3)
     assert ids.shape == (1, 3) and out.frame_indices.shape == (1, 4)
 
-
-@pytest.mark.parametrize("kind", ["cross_talker", "all_frames"])
-def test_continuous_motion_tokens_start_at_the_scale_of_word_embeddings(kind):
-    torch.manual_seed(0)
-    model = build_model(tiny_config(kind)).eval()
-    batch = examples(model)
-    words = model.llm.get_input_embeddings().weight
-    with torch.no_grad():
-        tokens = model.get_motion_tokens(batch, model.llm.get_input_embeddings()(batch["input_ids"]))
-    rms = tokens.embeds[tokens.mask].pow(2).mean(-1).sqrt()
-    assert torch.allclose(rms, words.pow(2).mean().sqrt().expand_as(rms), rtol=1e-3)

@@ -56,9 +56,8 @@ class ConnectorConfig:
     heads: int = 4
     num_segments: int = 8  # segments pooled for the Cross Talker's global context
     max_window_ratio: float = 0.25  # largest local window, as a share of the motion length
-    selection: str = "segments"  # Cross Talker: segments (best frame in each of K equal parts) | topk (as the paper)
-    time_stamps: bool = True  # Cross Talker tokens carry where they sit and how long the motion is (False: as the paper)
-    embedding_scale: bool = True  # continuous tokens leave through an RMSNorm whose gain starts at the LM's embedding RMS
+    selection: str = "topk"  # Cross Talker: topk (as the paper) | segments (the best frame in each of K equal parts)
+    time_stamps: bool = False  # Cross Talker tokens also carry where they sit and how long the motion is
     stride: int = 4  # all_frames: one token per `stride` frames (average-pooled)
     codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
     vq_dim: int = 256

@@ -16,7 +16,7 @@ from torch import nn
 
 from .configuration import LlamoConfig
 from .cross_talker import CrossTalker
-from .projector import Projector, scaled_rms_norm
+from .projector import Projector
 from .vq import MotionVQVAE
 
 
@@ -44,13 +44,13 @@ class ConnectorOutput:
 
 
 class CrossTalkerConnector(nn.Module):
-    def __init__(self, config: LlamoConfig, llm_dim: int, embed_rms: float):
+    def __init__(self, config: LlamoConfig, llm_dim: int):
         super().__init__()
         c, dim = config.connector, config.motion_encoder.dim
         self.talker = CrossTalker(dim, llm_dim, c.num_tokens, heads=c.heads, num_segments=c.num_segments,
                                   max_window_ratio=c.max_window_ratio, selection=c.selection,
                                   time_stamps=c.time_stamps)
-        self.projector = Projector(dim, llm_dim, out_rms=embed_rms if c.embedding_scale else None)
+        self.projector = Projector(dim, llm_dim)
 
     def forward(self, x: MotionInputs) -> ConnectorOutput:
         out = self.talker(x.hidden, x.mask, x.text, x.text_mask)
@@ -58,13 +58,10 @@ class CrossTalkerConnector(nn.Module):
 
 
 class AllFramesConnector(nn.Module):
-    def __init__(self, config: LlamoConfig, llm_dim: int, embed_rms: float):
+    def __init__(self, config: LlamoConfig, llm_dim: int):
         super().__init__()
         self.stride = config.connector.stride
-        linear = nn.Linear(config.motion_encoder.dim, llm_dim)
-        # The same output scaling as the Cross Talker's projector, so the comparison isolates the connector.
-        self.projection = nn.Sequential(linear, scaled_rms_norm(llm_dim, embed_rms)) \
-            if config.connector.embedding_scale else linear
+        self.projection = nn.Linear(config.motion_encoder.dim, llm_dim)
 
     def forward(self, x: MotionInputs) -> ConnectorOutput:
         b, t, d = x.hidden.shape
@@ -99,11 +96,10 @@ class TextOnlyConnector(nn.Module):
         return ConnectorOutput(empty.bool(), empty, token_ids=empty)
 
 
-def build_connector(config: LlamoConfig, llm_dim: int, code_offset: int, embed_rms: float) -> nn.Module:
-    """embed_rms: the LM's input-embedding RMS, where continuous motion tokens start (`embedding_scale`)."""
+def build_connector(config: LlamoConfig, llm_dim: int, code_offset: int) -> nn.Module:
     builders = {
-        "cross_talker": lambda: CrossTalkerConnector(config, llm_dim, embed_rms),
-        "all_frames": lambda: AllFramesConnector(config, llm_dim, embed_rms),
+        "cross_talker": lambda: CrossTalkerConnector(config, llm_dim),
+        "all_frames": lambda: AllFramesConnector(config, llm_dim),
         "vq_tokens": lambda: VQTokensConnector(config, code_offset),
         "text_only": TextOnlyConnector,
     }

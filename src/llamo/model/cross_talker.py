@@ -3,14 +3,13 @@
 Three steps. (1) Language-guided frame selection: A = softmax_frames(F_T W_Q (F_M W_K)^T / sqrt(D_m)) with the
 instruction's text tokens as queries; frame score s_j = max_i A_ij over real text tokens; keep K frames in
 temporal order: the top-K overall (`selection="topk"`, as the paper) or the best-scoring frame in each of K
-equal, contiguous parts of the motion (`selection="segments"`, llamo's default: trained top-K was measured
-keeping only frames from the first third of longer clips, which loses what counting and before/after need). (2) Adaptive context aggregation: each kept frame predicts a window
-ratio r_k = max_window_ratio * sigmoid(MLP(h_k)), attends locally to frames with a soft window bias
+equal, contiguous parts of the motion (`selection="segments"`: trained top-K was measured keeping frames
+from only the first third of longer clips). (2) Adaptive context aggregation: each kept frame predicts a
+window ratio r_k = max_window_ratio * sigmoid(MLP(h_k)), attends locally to frames with a soft window bias
 -sharpness * relu(|j - k| - r_k T_i), then to mean-pooled contiguous segments. (3) Bidirectional fusion:
 text attends to the tokens, then the tokens attend to that text, then an MLP. (4) Time stamps (llamo's
-addition, `time_stamps=True`): each token gets an MLP embedding of where it sits, (k / T_i, k / 100, T_i / 100)
-in frames, because the kept frames alone no longer tell the LLM how long the motion is or how far apart they
-are, which counting, speed and before/after need.
+option, `time_stamps=True`): each token gets an MLP embedding of where it sits, (k / T_i, k / 100, T_i / 100)
+in frames, since K kept frames no longer show how long the motion is or how far apart they are.
 Top-K is not differentiable, so gradients reach W_Q/W_K by a straight-through multiplier:
 token_k = h_k * (1 + s_k - stopgrad(s_k)): the forward value is h_k, the gradient w.r.t. s_k is h_k.
 
@@ -91,8 +90,8 @@ class CrossTalker(nn.Module):
         num_segments: int = 8,
         max_window_ratio: float = 0.25,
         window_sharpness: float = 1.0,
-        selection: str = "segments",
-        time_stamps: bool = True,
+        selection: str = "topk",
+        time_stamps: bool = False,
     ) -> None:
         super().__init__()
         if selection not in ("segments", "topk"):

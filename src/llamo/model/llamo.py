@@ -68,8 +68,7 @@ class LlamoModel(nn.Module):
             video_dim = self.video_encoder.dim if self.video_encoder is not None else None
             self.enhancer = MotionFeatureEnhancer(m.dim, video_dim, depth=v.enhancer_depth, heads=m.heads)
         code_offset = tokenizer.convert_tokens_to_ids(code_tokens(config)[0]) if code_tokens(config) else 0
-        embed_rms = float(llm.get_input_embeddings().weight.detach().float().pow(2).mean().sqrt())
-        self.connector = build_connector(config, llm_dim, code_offset, embed_rms)
+        self.connector = build_connector(config, llm_dim, code_offset)
         self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count)
         self.placeholder_id = self.processor.placeholder_id
 
