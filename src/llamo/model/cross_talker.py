@@ -35,17 +35,24 @@ class CrossTalkerOutput:
     window_ratios: torch.Tensor  # [B, K'] r_k in (0, max_window_ratio); 0 at padded slots
 
 
-def segment_pool(motion: torch.Tensor, mask: torch.Tensor, num_segments: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Mean-pool each sample's valid frames into min(num_segments, T_i) contiguous, near-equal segments.
+def segment_membership(mask: torch.Tensor, num_segments: int) -> torch.Tensor:
+    """Which of min(num_segments, T_i) contiguous, near-equal segments each valid frame lies in.
 
-    motion [B, T, D_m], mask [B, T] → (segments [B, S, D_m], segment mask [B, S]) with S = num_segments.
+    mask [B, T] → [B, T, S] bool with S = num_segments; a segment index ≥ T_i has no frames.
     """
     lengths = mask.sum(1, keepdim=True)  # [B, 1]
     counts = lengths.clamp(max=num_segments)  # [B, 1]; never more segments than frames, so none is empty
     rank = mask.cumsum(1) - 1  # [B, T] position among the valid frames
     segment = rank * counts // lengths.clamp(min=1)  # [B, T] in [0, counts)
-    member = (segment[..., None] == torch.arange(num_segments, device=mask.device)) & mask[..., None]  # [B, T, S]
-    member = member.to(motion.dtype)
+    return (segment[..., None] == torch.arange(num_segments, device=mask.device)) & mask[..., None]
+
+
+def segment_pool(motion: torch.Tensor, mask: torch.Tensor, num_segments: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Mean-pool each sample's valid frames into min(num_segments, T_i) contiguous, near-equal segments.
+
+    motion [B, T, D_m], mask [B, T] → (segments [B, S, D_m], segment mask [B, S]) with S = num_segments.
+    """
+    member = segment_membership(mask, num_segments).to(motion.dtype)  # [B, T, S]
     sizes = member.sum(1)  # [B, S]
     pooled = torch.einsum("bts,btd->bsd", member, motion) / sizes.clamp(min=1)[..., None]  # [B, S, D_m]
     return pooled, sizes > 0
@@ -148,11 +155,7 @@ class CrossTalker(nn.Module):
 
         scores [B, T], motion_mask [B, T] → (indices [B, K'], token mask [B, K']); parts are in temporal order.
         """
-        lengths = motion_mask.sum(1, keepdim=True)  # [B, 1]
-        counts = lengths.clamp(max=k)  # [B, 1] = K_i
-        rank = motion_mask.cumsum(1) - 1  # [B, T]
-        part = rank * counts // lengths.clamp(min=1)  # [B, T] in [0, K_i)
-        member = (part[..., None] == torch.arange(k, device=scores.device)) & motion_mask[..., None]  # [B, T, K']
+        member = segment_membership(motion_mask, k)  # [B, T, K']
         best = scores[..., None].masked_fill(~member, float("-inf")).argmax(1)  # [B, K']
         token_mask = member.any(1)  # [B, K']: part k exists for sample b
         return best.masked_fill(~token_mask, -1), token_mask
