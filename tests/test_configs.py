@@ -24,6 +24,8 @@ def test_every_packaged_stage_config_loads():
         cfg = load_config(name)
         assert cfg.stage in STAGES and cfg.out.startswith("runs/") and cfg.trainable, name
         assert (cfg.init_from is None) == (cfg.stage == "encoder" or "text_only" in name), name
+        if cfg.stage == "encoder":  # the contrastive loss trains a motion encoder, which vq_tokens has not
+            assert bool(cfg.contrastive_weight) == (cfg.model.connector.kind != "vq_tokens"), name
 
 
 def test_baselines_change_only_the_connector_and_paths():

@@ -13,7 +13,8 @@ from .processor import IGNORE_INDEX
 @dataclass
 class Example:
     """One processed sample. motion: raw encoder features [T, F] (the model normalises); video: [N, 3, H, W];
-    hidden: the frozen motion encoder's cached output [T, D_m], when training reads it from disk."""
+    hidden: the frozen motion encoder's cached output [T, D_m], when training reads it from disk;
+    caption: the index of the motion's caption in its dataset's caption table (encoder stage, contrastive loss)."""
 
     input_ids: list[int]
     labels: list[int]
@@ -21,6 +22,7 @@ class Example:
     motion: torch.Tensor | None = None
     video: torch.Tensor | None = None
     hidden: torch.Tensor | None = None
+    caption: int | None = None
 
 
 def pad_stack(rows: list[torch.Tensor], value: float, left: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
@@ -48,6 +50,8 @@ def collate(examples: list[Example], pad_id: int, left_pad: bool = False) -> dic
         batch["motion"], batch["motion_mask"] = pad_stack([e.motion for e in examples], 0.0)  # [B, T, F], [B, T]
     if any(e.hidden is not None for e in examples):
         batch["motion_hidden"] = pad_stack([e.hidden for e in examples], 0.0)[0]  # [B, T, D_m]
+    if any(e.caption is not None for e in examples):
+        batch["caption"] = torch.tensor([e.caption for e in examples])  # [B] long
     if any(e.video is not None for e in examples):
         batch["video"], batch["video_mask"] = pad_stack([e.video for e in examples], 0.0)  # [B, N, 3, H, W]
     return batch

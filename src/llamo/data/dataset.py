@@ -1,4 +1,5 @@
-"""Datasets over record files: QA/caption conversations for the LLM stages, unique motions for the encoder stage.
+"""Datasets over record files: QA/caption conversations for the LLM stages; for the encoder stage, unique
+motions, or (motion, caption) pairs when it also learns from captions (motion–caption contrastive loss).
 
 Features are computed once per motion file and kept in memory (a 2,500-motion MoCapQA needs ~250 MB).
 """
@@ -9,6 +10,7 @@ import torch
 from torch.utils.data import Dataset
 
 from ..motion.io import load_motion
+from ..errors import DataError
 from .collate import Example
 from .schema import Record, load_records, resolve_media
 
@@ -31,12 +33,24 @@ def load_all(files: list[str]) -> list[tuple[Path, Record]]:
     return [(Path(f).parent, r) for f in files for r in load_records(f)]
 
 
+def repeat_tasks(records: list[tuple[Path, Record]], repeat: dict[str, int]) -> list[tuple[Path, Record]]:
+    """Each record `repeat[meta.task]` times in a row (once for tasks not named); DataError for a task no record
+    has or a count below 1, so a typo cannot silently train on the plain mix."""
+    tasks = {r.meta.get("task") for _, r in records}
+    for task, times in repeat.items():
+        if task not in tasks or not isinstance(times, int) or times < 1:
+            raise DataError(f"task_repeat {task}: {times!r}; accepted: a task the records have ({sorted(map(str, tasks))}) "
+                            "and a whole number of times >= 1")
+    return [item for item in records for _ in range(repeat.get(item[1].meta.get("task"), 1))]
+
+
 class ConversationDataset(Dataset):
     """Record → Example (ids, labels, instruction mask, motion features) through the model's processor."""
 
-    def __init__(self, files: list[str], processor, featurize, encode=None):
-        """encode: optional (motion path, features [T, F]) → frozen encoder output [T, D_m] (EncoderCache)."""
-        self.records = load_all(files)
+    def __init__(self, files: list[str], processor, featurize, encode=None, task_repeat: dict[str, int] | None = None):
+        """encode: optional (motion path, features [T, F]) → frozen encoder output [T, D_m] (EncoderCache).
+        task_repeat: records whose meta.task is a key appear that many times per epoch (oversampling)."""
+        self.records = repeat_tasks(load_all(files), task_repeat or {})
         self.processor = processor
         self.features = FeatureCache(featurize)
         self.encode = encode
@@ -81,3 +95,30 @@ class MotionDataset(Dataset):
 
     def lengths(self) -> list[int]:
         return [int(self.features(p).shape[0]) for p in self.paths]
+
+
+class MotionCaptionDataset(Dataset):
+    """(motion, caption) pairs for the encoder stage's contrastive loss: one item per caption record
+    (meta.task == "caption"; the caption is its first gpt turn). `captions` lists the distinct captions, sorted;
+    each item names its caption by index there, so equal captions are known to be equal (shared positives)."""
+
+    def __init__(self, files: list[str], featurize):
+        pairs = [(resolve_media(root, r.motion, str(root)), r.answer) for root, r in load_all(files)
+                 if r.motion and r.meta.get("task") == "caption"]
+        if not pairs:
+            raise DataError(f"{files}: no caption records (meta.task 'caption' with a motion); the contrastive loss "
+                            "(contrastive_weight > 0) needs them, e.g. captions_train.json, or set it to 0")
+        self.captions = sorted({caption for _, caption in pairs})
+        index = {caption: i for i, caption in enumerate(self.captions)}
+        self.items = [(path, index[caption]) for path, caption in pairs]
+        self.features = FeatureCache(featurize)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i: int) -> Example:
+        path, caption = self.items[i]
+        return Example([], [], [], motion=self.features(path), caption=caption)
+
+    def lengths(self) -> list[int]:
+        return [int(self.features(path).shape[0]) for path, _ in self.items]

@@ -42,6 +42,11 @@ class TrainConfig:
     grad_checkpointing: bool = False  # recompute the LM's activations in backward (long sequences, big LMs)
     group_by_length: bool = True  # batch similar motion lengths together (less padding)
     mask_ratio: float = 0.3  # encoder stage: share of frames hidden from the motion encoder
+    # encoder stage: weight of the motion–caption contrastive loss added to masked motion modelling
+    # (0: that alone); > 0 reads the caption records (meta.task "caption") of `data`
+    contrastive_weight: float = 0.0
+    # align/instruct: records of these tasks (meta.task) appear this many times per epoch, e.g. {count: 4}
+    task_repeat: dict[str, int] = field(default_factory=dict)
     seed: int = 0
     log_every: int = 10
     save_every: int = 100
@@ -63,6 +68,10 @@ class TrainConfig:
         if self.encoder_cache and (self.stage == "encoder" or "motion_encoder" in self.trainable):
             raise ConfigError("encoder_cache needs a frozen motion encoder: drop motion_encoder from trainable "
                               "(and use it in the align or instruct stage), or remove encoder_cache")
+        if self.contrastive_weight < 0 or (self.contrastive_weight and self.stage != "encoder"):
+            raise ConfigError(f"contrastive_weight={self.contrastive_weight}: accepted 0, or > 0 in the encoder stage")
+        if self.task_repeat and self.stage == "encoder":
+            raise ConfigError("task_repeat weights question records; the encoder stage reads motions: remove it")
         for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")

@@ -18,8 +18,9 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from ..data.collate import collate
-from ..data.dataset import ConversationDataset, MotionDataset
+from ..data.dataset import ConversationDataset, MotionCaptionDataset, MotionDataset
 from ..data.sampler import LengthGroupedBatchSampler
+from ..eval.embeddings import MiniLMEmbedder
 from ..model.llamo import LlamoModel, build_model, code_tokens
 from ..model.llm import attach_lora
 from ..model.trainable import set_trainable
@@ -75,10 +76,12 @@ def load_or_build(cfg: TrainConfig) -> LlamoModel:
 
 
 def build_data(cfg: TrainConfig, model: LlamoModel) -> tuple[torch.utils.data.Dataset, LengthGroupedBatchSampler]:
-    if cfg.stage == "encoder":
+    if cfg.stage == "encoder" and cfg.contrastive_weight:
+        dataset = MotionCaptionDataset(cfg.data, model.motion_inputs)
+    elif cfg.stage == "encoder":
         dataset = MotionDataset(cfg.data, model.motion_inputs)
     else:
-        dataset = ConversationDataset(cfg.data, model.processor, model.motion_inputs)
+        dataset = ConversationDataset(cfg.data, model.processor, model.motion_inputs, task_repeat=cfg.task_repeat)
     return dataset, LengthGroupedBatchSampler(dataset.lengths(), cfg.batch_size, cfg.seed, cfg.group_by_length)
 
 
@@ -97,6 +100,16 @@ def fit_normalizer(model: LlamoModel, dataset) -> None:
     features = list(dataset.features.features.values())
     if features:
         model.set_normalizer(Normalizer.fit([f.numpy() for f in features]))
+
+
+def build_objective(cfg: TrainConfig, model: LlamoModel, dataset) -> EncoderObjective | None:
+    """The encoder stage's loss; with contrastive_weight > 0 it embeds the dataset's distinct captions once."""
+    if cfg.stage != "encoder":
+        return None
+    captions = None
+    if cfg.contrastive_weight:
+        captions = torch.from_numpy(MiniLMEmbedder()(dataset.captions))  # [N, 384]
+    return EncoderObjective(model, cfg.mask_ratio, captions, cfg.contrastive_weight)
 
 
 def setup(cfg: TrainConfig) -> Run:
@@ -122,7 +135,7 @@ def setup(cfg: TrainConfig) -> Run:
     groups = set_trainable(model, cfg.trainable)
     if cfg.grad_checkpointing:
         model.llm.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
-    objective = EncoderObjective(model, cfg.mask_ratio) if cfg.stage == "encoder" else None
+    objective = build_objective(cfg, model, dataset)
     stage = StageModule(model, objective)
     optimizer = build_optimizer(model, objective, cfg.lr, cfg.lr_scale, cfg.weight_decay)
     scheduler = build_scheduler(optimizer, cfg.warmup_steps, cfg.steps)
