@@ -15,6 +15,15 @@ def _umask() -> int:
     return mask
 
 
+def usual_permissions(folder: Path) -> None:
+    """Give every file under `folder` the usual permissions (0666 & ~umask): some writers (safetensors'
+    save_file) create 0600 files, which other users could not read once the folder is renamed into place."""
+    mode = 0o666 & ~_umask()
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.chmod(path, mode)
+
+
 def atomic_write(path: str | Path, write: Callable[[IO[bytes]], None]) -> Path:
     """Call `write(file)` on a binary temp file beside `path`, then rename it to `path`."""
     path = Path(path)

@@ -1,5 +1,8 @@
 """compact_copy: the shipped form of a model folder (fp16 weights, no tokenizer files) loads to the same model."""
 
+import os
+import stat
+
 import pytest
 import torch
 
@@ -31,6 +34,11 @@ def test_full_save_then_compact_copy_gives_the_same_logits(tmp_path):
     assert size["compact"] < size["full"] / 2
     again = LlamoModel.from_pretrained(compact)
     assert again.tokenizer.get_vocab() == model.tokenizer.get_vocab()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for file in [*(tmp_path / "full").rglob("*"), *compact.rglob("*")]:  # safetensors alone would write 0600
+        if file.is_file():
+            assert stat.S_IMODE(file.stat().st_mode) == 0o666 & ~umask, file
     assert torch.equal(logits(again), logits(model))
 
 

@@ -15,6 +15,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
 
+from ..atomic import usual_permissions
 from ..errors import ConfigError
 from ..motion.features import Normalizer
 from .configuration import LlamoConfig
@@ -58,6 +59,7 @@ def save_model(model, folder: Path) -> Path:
         model.llm.save_pretrained(staging, save_embedding_layers=False)
     if model.config.llm.name_or_path is None:
         save_base_lm(model.llm, staging / BASE_LLM_DIR)
+    usual_permissions(staging)
     if folder.exists():
         shutil.rmtree(folder)
     staging.rename(folder)
@@ -119,6 +121,7 @@ def compact_copy(folder: str | Path, out: str | Path, dtype: torch.dtype = torch
         if (folder / name).is_file():
             weights = load_file(folder / name)
             save_file({k: v.to(dtype) if v.is_floating_point() else v for k, v in weights.items()}, staging / name)
+    usual_permissions(staging)
     if out.exists():
         shutil.rmtree(out)
     staging.rename(out)
