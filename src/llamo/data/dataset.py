@@ -9,8 +9,8 @@ from pathlib import Path
 import torch
 from torch.utils.data import Dataset
 
-from ..motion.io import load_motion
 from ..errors import DataError
+from ..motion.io import load_motion
 from .collate import Example
 from .schema import Record, load_records, resolve_media
 
@@ -39,15 +39,16 @@ def repeat_tasks(records: list[tuple[Path, Record]], repeat: dict[str, int]) -> 
     tasks = {r.meta.get("task") for _, r in records}
     for task, times in repeat.items():
         if task not in tasks or not isinstance(times, int) or times < 1:
-            raise DataError(f"task_repeat {task}: {times!r}; accepted: a task the records have ({sorted(map(str, tasks))}) "
-                            "and a whole number of times >= 1")
+            raise DataError(f"task_repeat {task}: {times!r}; accepted: a task the records have "
+                            f"({sorted(map(str, tasks))}) and a whole number of times >= 1")
     return [item for item in records for _ in range(repeat.get(item[1].meta.get("task"), 1))]
 
 
 class ConversationDataset(Dataset):
     """Record → Example (ids, labels, instruction mask, motion features) through the model's processor."""
 
-    def __init__(self, files: list[str], processor, featurize, encode=None, task_repeat: dict[str, int] | None = None):
+    def __init__(self, files: list[str], processor, featurize, encode=None,
+                 task_repeat: dict[str, int] | None = None):
         """encode: optional (motion path, features [T, F]) → frozen encoder output [T, D_m] (EncoderCache).
         task_repeat: records whose meta.task is a key appear that many times per epoch (oversampling)."""
         self.records = repeat_tasks(load_all(files), task_repeat or {})
