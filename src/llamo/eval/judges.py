@@ -18,8 +18,8 @@ from typing import Protocol
 import numpy as np
 
 from ..errors import ConfigError
-from .metrics import row_cosine
 from .normalize import matches, normalize_answer
+from .similarity import row_cosine
 
 # Video-ChatGPT's prompt, verbatim (its typos included) so judged numbers stay comparable.
 SYSTEM_PROMPT = (

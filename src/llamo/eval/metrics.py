@@ -7,14 +7,13 @@ so the results stay valid JSON.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
+from .judges import Judgement
 from .normalize import matches
-
-if TYPE_CHECKING:
-    from .judges import Judgement
+from .similarity import row_cosine
 
 CAPTION_TASK = "caption"  # free text, scored by similarity or a judge, never by exact match
 
@@ -63,18 +62,12 @@ def counting_metrics(pred_counts: Sequence[int | None], true_counts: Sequence[in
     }
 
 
-def judged_metrics(judgements: Iterable["Judgement"]) -> dict[str, Any]:
+def judged_metrics(judgements: Iterable[Judgement]) -> dict[str, Any]:
     """Video-ChatGPT-style judged QA: {"accuracy": share of pred == "yes", "score": mean 0–5 score, "n"}."""
     judgements = list(judgements)
     yes = np.array([j.pred == "yes" for j in judgements], float)  # [N]
     scores = np.array([j.score for j in judgements], float)  # [N]
     return {"accuracy": _mean(yes), "score": _mean(scores), "n": len(judgements)}
-
-
-def row_cosine(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Cosine similarity of matching rows: a, b [N, D] → [N]; zero vectors give 0."""
-    norms = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)  # [N]
-    return np.einsum("nd,nd->n", a, b) / np.maximum(norms, 1e-12)
 
 
 def caption_similarity(predictions: Sequence[str], references: Sequence[str],

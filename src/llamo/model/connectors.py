@@ -20,6 +20,12 @@ from .projector import Projector
 from .vq import MotionVQVAE
 
 
+def code_tokens(config: LlamoConfig) -> list[str]:
+    """Vocabulary added for the vq_tokens connector: one token per VQ-VAE code (empty for other connectors)."""
+    return [f"<|motion_{i}|>" for i in range(config.connector.codebook_size)] if config.connector.kind == "vq_tokens" \
+        else []
+
+
 @dataclass
 class MotionInputs:
     """features [B, T, F] normalised; mask [B, T]; hidden [B, T, D_m] (encoder + enhancer, or None);

@@ -25,10 +25,11 @@ from ..motion.motion import Motion
 from ..video.estimator import MotionEstimator
 from ..video.io import read_video
 from .configuration import LlamoConfig
-from .connectors import ConnectorOutput, MotionInputs, build_connector, uses_motion_encoder
+from .connectors import ConnectorOutput, MotionInputs, build_connector, code_tokens, uses_motion_encoder
 from .enhancer import MotionFeatureEnhancer
 from .llm import attach_lora, load_causal_lm, load_tokenizer
 from .motion_encoder import MotionEncoder
+from .persistence import load_model, save_model
 from .splice import placeholder_mask, splice
 from .video_encoder import build_video_encoder
 
@@ -41,12 +42,6 @@ class LlamoOutput:
     logits: torch.Tensor
     frame_indices: torch.Tensor | None
     token_mask: torch.Tensor | None
-
-
-def code_tokens(config: LlamoConfig) -> list[str]:
-    """Vocabulary added for the vq_tokens connector: one token per VQ-VAE code."""
-    return [f"<|motion_{i}|>" for i in range(config.connector.codebook_size)] if config.connector.kind == "vq_tokens" \
-        else []
 
 
 class LlamoModel(nn.Module):
@@ -226,15 +221,11 @@ class LlamoModel(nn.Module):
         return {k: v.detach().contiguous() for k, v in self.state_dict().items() if not k.startswith("llm.")}
 
     def save_pretrained(self, folder: str | Path) -> Path:
-        from .persistence import save_model
-
         return save_model(self, Path(folder))
 
     @classmethod
     def from_pretrained(cls, folder: str | Path) -> "LlamoModel":
-        from .persistence import load_model
-
-        return load_model(Path(folder))
+        return load_model(Path(folder), cls)
 
 
 def build_model(config: LlamoConfig) -> LlamoModel:

@@ -19,6 +19,7 @@ from ..atomic import usual_permissions
 from ..errors import ConfigError
 from ..motion.features import Normalizer
 from .configuration import LlamoConfig
+from .connectors import code_tokens
 from .llm import load_causal_lm, load_tokenizer
 
 BASE_LLM_DIR = "llm"
@@ -66,11 +67,10 @@ def save_model(model, folder: Path) -> Path:
     return folder
 
 
-def load_model(folder: Path):
-    """Rebuild a model saved by `save_model`."""
+def load_model(folder: Path, model_class: type):
+    """Rebuild a model saved by `save_model` as `model_class(config, llm, tokenizer)` (LlamoModel, which calls
+    this from `from_pretrained`; passing the class keeps this module below llamo.py in the import graph)."""
     from peft import PeftModel
-
-    from .llamo import LlamoModel
 
     if not (folder / MOTION_WEIGHTS).is_file():
         raise ConfigError(f"{folder}: not a llamo model folder (no {MOTION_WEIGHTS}); save one with save_pretrained")
@@ -82,7 +82,7 @@ def load_model(folder: Path):
         llm = load_causal_lm(config.llm, len(tokenizer))
     if config.llm.use_lora:
         llm = PeftModel.from_pretrained(llm, folder, is_trainable=True)
-    model = LlamoModel(config, llm, tokenizer)
+    model = model_class(config, llm, tokenizer)
     missing, unexpected = model.load_state_dict(load_file(folder / MOTION_WEIGHTS), strict=False)
     missing = [k for k in missing if not k.startswith("llm.")]
     if missing or unexpected:
@@ -95,8 +95,6 @@ def load_model(folder: Path):
 def load_folder_tokenizer(folder: Path, config: LlamoConfig) -> PreTrainedTokenizerFast:
     """The folder's own tokenizer, or (compact folders) the base LM's with llamo's tokens added in the same
     order as when the model was built, which gives the same ids."""
-    from .llamo import code_tokens
-
     if (folder / TOKENIZER_FILE).is_file():
         return PreTrainedTokenizerFast.from_pretrained(folder)
     if config.llm.name_or_path is None and config.llm.tokenizer is None:
