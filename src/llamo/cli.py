@@ -109,18 +109,50 @@ def serve(args: argparse.Namespace) -> None:
 
 
 def train(args: argparse.Namespace) -> None:
-    """Run (or resume) a training stage: a packaged config by name (encoder, align, instruct,
-    baselines/<kind>/<stage>, cpu/<stage>) or a YAML path, with key=value overrides (dotted keys, e.g.
-    model.connector.kind=all_frames)."""
+    """Train a model. --data DIR: every stage the connector needs, in order, then evaluation on the folder's test
+    files (resumable; run it again to continue). --config: one stage, a packaged config by name (encoder, align,
+    instruct, baselines/<kind>/<stage>, cpu/<stage>) or a YAML path. key=value overrides (dotted keys, e.g.
+    model.connector.num_tokens=32) apply to every stage."""
     from .train.config import load_config
     from .train.loop import train as run_training
 
-    print(f"saved {run_training(load_config(args.config, args.overrides))}")
+    if args.config:
+        print(f"saved {run_training(load_config(args.config, args.overrides))}")
+        return
+    from .train.pipeline import Recipe, plan, run_pipeline
+
+    from .assistant import DEFAULT_MODEL
+
+    start = DEFAULT_MODEL if args.start_from == "default" else args.start_from
+    pipeline = plan(args.data, args.out, args.connector, start, Recipe(budget=args.budget), args.seed,
+                    args.overrides)
+    for cfg in pipeline.stages:
+        print(f"{cfg.stage}: {cfg.steps} steps on {', '.join(cfg.data)} -> {cfg.out}")
+    model = run_pipeline(pipeline, evaluate=evaluate_one)
+    print(f"saved {model}")
+
+
+def evaluate_one(model: Path, data: str, out: Path) -> None:
+    """The pipeline's closing evaluation of one test file (greedy, offline judge)."""
+    from .eval.evaluate import evaluate as run_eval
+
+    metrics = run_eval(str(model), [data], str(out))
+    print(f"{data}: overall exact match {metrics['accuracy']['overall']} (report: {out / 'report.md'})")
 
 
 def add_train_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--config", required=True, help="packaged config name or YAML path")
-    p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. steps=100 out=runs/try")
+    source = p.add_mutually_exclusive_group(required=True)
+    source.add_argument("--data", type=Path, help="dataset folder: *train*.json trains, *test*.json evaluates")
+    source.add_argument("--config", help="one stage: packaged config name or YAML path")
+    p.add_argument("--out", type=Path, default=None, help="with --data: run folder (default: runs/<folder name>)")
+    p.add_argument("--connector", default="cross_talker", help="with --data: cross_talker | all_frames | "
+                   "vq_tokens | text_only")
+    p.add_argument("--from", dest="start_from", default=None, help="with --data: 'default' (the shipped model) or "
+                   "a model folder to continue from (instruction tuning only)")
+    p.add_argument("--budget", type=float, default=1.0, help="with --data: scales every stage's steps")
+    p.add_argument("--seed", type=int, default=0, help="with --data: the seed of every stage")
+    p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. steps=100 out=runs/try (with --data, "
+                   "the pipeline sets data, out, init_from, seed and steps itself)")
 
 
 def evaluate(args: argparse.Namespace) -> None:

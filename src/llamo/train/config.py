@@ -38,7 +38,7 @@ class TrainConfig:
     batch_size: int = 8  # per process, per micro-batch
     grad_accum: int = 1
     max_grad_norm: float = 1.0
-    mixed_precision: str = "auto"  # auto (bf16 where the GPU has it, else fp32) | no | bf16
+    mixed_precision: str = "auto"  # auto (bf16 on a GPU or CPU with fast bf16, else fp32) | no (fp32) | bf16
     grad_checkpointing: bool = False  # recompute the LM's activations in backward (long sequences, big LMs)
     group_by_length: bool = True  # batch similar motion lengths together (less padding)
     mask_ratio: float = 0.3  # encoder stage: share of frames hidden from the motion encoder
@@ -63,6 +63,8 @@ class TrainConfig:
             raise ConfigError(f"trainable groups {sorted(unknown)} unknown; accepted: {GROUPS}")
         if not self.data:
             raise ConfigError("data is empty: give at least one record JSON file")
+        if self.mixed_precision is False:  # YAML reads a bare `no` as false
+            self.mixed_precision = "no"
         if self.mixed_precision not in ("auto", "no", "bf16"):
             raise ConfigError(f"mixed_precision={self.mixed_precision!r}; accepted: auto, no, bf16")
         if self.encoder_cache and (self.stage == "encoder" or "motion_encoder" in self.trainable):

@@ -30,6 +30,7 @@ from .config import TrainConfig, save_resolved
 from .encoder_cache import EncoderCache
 from .objectives import EncoderObjective
 from .optim import build_optimizer, build_scheduler
+from .precision import resolve_precision
 from .state import TrainingState
 
 
@@ -116,9 +117,7 @@ def setup(cfg: TrainConfig) -> Run:
     from accelerate import Accelerator
     from accelerate.utils import set_seed
 
-    precision = cfg.mixed_precision
-    if precision == "auto":
-        precision = "bf16" if torch.cuda.is_available() and torch.cuda.is_bf16_supported() else "no"
+    precision = resolve_precision(cfg.mixed_precision)
     # The schedule counts optimizer steps; Accelerate would otherwise step it once per process per step.
     # cpu=True without a GPU lets a multi-process launch become MULTI_CPU (gloo) data parallelism.
     accelerator = Accelerator(cpu=not torch.cuda.is_available(), gradient_accumulation_steps=cfg.grad_accum,
@@ -146,7 +145,7 @@ def setup(cfg: TrainConfig) -> Run:
                         generator=torch.Generator().manual_seed(cfg.seed))
     stage, optimizer, loader, scheduler = accelerator.prepare(stage, optimizer, loader, scheduler)
     accelerator.print(f"stage {cfg.stage}: {accelerator.distributed_type.value}, {accelerator.num_processes} "
-                      f"processes; trainable parameters {groups}; {len(dataset)} items")
+                      f"processes, {precision} precision; trainable parameters {groups}; {len(dataset)} items")
     return Run(cfg, accelerator, stage, optimizer, scheduler, loader, sampler, TrainingState())
 
 
@@ -201,9 +200,11 @@ def after_step(run: Run, loss: torch.Tensor, bar) -> None:
                         acc.process_index, acc.wait_for_everyone, cfg.keep_last)
 
 
-def run_epochs(run: Run) -> None:
+def run_epochs(run: Run, progress=None) -> None:
+    """Train until cfg.steps; `progress` (a tqdm bar spanning several stages) replaces the stage's own bar."""
     state, acc = run.state, run.accelerator
-    bar = tqdm(total=run.cfg.steps, initial=state.step, disable=not acc.is_main_process, desc=run.cfg.stage)
+    bar = progress if progress is not None else tqdm(total=run.cfg.steps, disable=not acc.is_main_process, desc=run.cfg.stage)
+    bar.update(state.step)  # steps done before a resume
     while state.step < run.cfg.steps:
         run.sampler.set_epoch(state.epoch)
         batches = acc.skip_first_batches(run.loader, state.batch_in_epoch) if state.batch_in_epoch else run.loader
@@ -217,11 +218,12 @@ def run_epochs(run: Run) -> None:
                     break
         else:
             state.epoch, state.batch_in_epoch = state.epoch + 1, 0
-    bar.close()
+    if progress is None:
+        bar.close()
 
 
-def train(cfg: TrainConfig) -> Path:
-    """Run (or resume) one stage; returns the saved model folder (OUT/model)."""
+def train(cfg: TrainConfig, progress=None) -> Path:
+    """Run (or resume) one stage; returns the saved model folder (OUT/model). `progress`: see run_epochs."""
     out = Path(cfg.out)
     out.mkdir(parents=True, exist_ok=True)
     run = setup(cfg)
@@ -230,7 +232,7 @@ def train(cfg: TrainConfig) -> Path:
     run.accelerator.init_trackers("llamo", config={k: v for k, v in json.loads(json.dumps(cfg.__dict__, default=str))
                                                     .items() if isinstance(v, (int, float, str, bool))})
     resume(run)
-    run_epochs(run)
+    run_epochs(run, progress)
     run.accelerator.wait_for_everyone()
     folder = out / "model"
     if run.accelerator.is_main_process:

@@ -1,0 +1,176 @@
+"""`llamo train --data DIR`: one command from a dataset folder to a trained, evaluated model.
+
+    llamo train --data my/                              # every stage the connector needs, then evaluation
+    llamo train --data my/ --from default --budget 0.25  # continue from the shipped model: instruction tuning only
+    llamo train --data my/ --connector all_frames --out runs/my_all_frames
+
+The folder holds record files (docs/data_format.md): those whose name contains "train" train, those whose name
+contains "test" are evaluated at the end. Each stage is a packaged stage config (the CPU recipe) with its data,
+output folder and step count filled in; steps follow the data (`Recipe`: epochs over the stage's items), so a
+set twice as large trains twice as long. Caption records are optional: without them the encoder learns by masked
+motion modelling alone and alignment runs on the question records. Every stage resumes where it stopped, and a
+finished stage is skipped, so running the same command again continues the pipeline.
+"""
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from tqdm.auto import tqdm
+
+from ..data.dataset import load_all
+from ..errors import ConfigError, DataError
+from .config import TrainConfig, load_config
+
+CAPTION_TASK = "caption"
+# The packaged stage configs each connector runs, in order: the CPU recipe, or the baseline's own stages.
+STAGE_CONFIGS = {
+    "cross_talker": ("cpu/encoder", "cpu/align", "cpu/instruct"),
+    "all_frames": ("cpu/encoder", "cpu/align", "cpu/instruct"),
+    "vq_tokens": ("baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct"),
+    "text_only": ("baselines/text_only/instruct",),
+}
+CONTINUE_CONFIG = "cpu/instruct"  # --from MODEL: instruction tuning only, on the model's own connector
+
+
+@dataclass
+class Recipe:
+    """Stage budgets as passes over each stage's items (distinct motions, caption or question records), so that
+    steps follow the data; `budget` scales all of them together."""
+
+    encoder_epochs: float = 8.0  # passes over the distinct training motions (or caption records)
+    align_epochs: float = 0.5  # passes over the caption records, or the question records without captions
+    instruct_epochs: float = 2.0  # passes over the question records
+    min_steps: int = 50  # a stage never trains fewer optimizer steps than this
+    budget: float = 1.0  # multiplies every stage's steps
+
+    def __post_init__(self) -> None:
+        if self.budget <= 0:
+            raise ConfigError(f"budget={self.budget}; accepted: a number > 0 (1.0 is the full recipe)")
+
+
+@dataclass
+class Pipeline:
+    """What `llamo train --data` runs: the stages in order and the test files evaluated at the end."""
+
+    out: Path
+    stages: list[TrainConfig]
+    test_files: list[str]
+
+
+def find_record_files(folder: Path) -> tuple[list[str], list[str]]:
+    """(train files, test files) of a dataset folder: *.json whose name contains "train" / "test"."""
+    if not folder.is_dir():
+        raise DataError(f"{folder}: not a folder; --data takes a dataset folder with train/test record files")
+    files = sorted(folder.glob("*.json"))
+    train = [str(f) for f in files if "train" in f.stem]
+    test = [str(f) for f in files if "test" in f.stem]
+    if not train:
+        raise DataError(f"{folder}: no record file whose name contains 'train' (found {[f.name for f in files]}); "
+                        "accepted: e.g. train.json, qa_train.json, captions_train.json")
+    return train, test
+
+
+@dataclass
+class RecordCounts:
+    """What a stage's budget is counted in. Files with any caption record are caption files."""
+
+    question_files: list[str]
+    caption_files: list[str]
+    questions: int
+    captions: int
+    motions: int  # distinct motion files
+
+
+def count_records(files: list[str]) -> RecordCounts:
+    per_file = {f: load_all([f]) for f in files}
+    is_caption = {f: any(r.meta.get("task") == CAPTION_TASK for _, r in recs) for f, recs in per_file.items()}
+    records = [item for recs in per_file.values() for item in recs]
+    captions = sum(r.meta.get("task") == CAPTION_TASK for _, r in records)
+    return RecordCounts(question_files=[f for f in files if not is_caption[f]] or files,
+                        caption_files=[f for f in files if is_caption[f]], questions=len(records) - captions,
+                        captions=captions, motions=len({(root, r.motion) for root, r in records if r.motion}))
+
+
+def stage_steps(epochs: float, items: int, batch_size: int, recipe: Recipe) -> int:
+    return max(recipe.min_steps, math.ceil(recipe.budget * epochs * items / batch_size))
+
+
+def stage_overrides(cfg: TrainConfig, counts: RecordCounts, recipe: Recipe, files: list[str]) -> dict:
+    """Data and steps of one stage: which records it reads and how long it trains."""
+    if cfg.stage == "encoder":
+        weight = cfg.contrastive_weight if counts.captions else 0.0
+        items = counts.captions if weight else counts.motions
+        return {"data": files, "contrastive_weight": weight,
+                "steps": stage_steps(recipe.encoder_epochs, items, cfg.batch_size, recipe)}
+    if cfg.stage == "align" and counts.captions:
+        data, items, epochs = counts.caption_files, counts.captions, recipe.align_epochs
+    else:
+        epochs = recipe.align_epochs if cfg.stage == "align" else recipe.instruct_epochs
+        data, items = counts.question_files, counts.questions
+    return {"data": data, "steps": stage_steps(epochs, items, cfg.batch_size, recipe)}
+
+
+def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cross_talker",
+         start_from: str | Path | None = None, recipe: Recipe | None = None, seed: int = 0,
+         overrides: list[str] = ()) -> Pipeline:
+    """The stages `llamo train --data` runs, each a full TrainConfig (saved beside its outputs as usual)."""
+    folder, recipe = Path(folder), recipe or Recipe()
+    out = Path(out) if out else Path("runs") / folder.resolve().name
+    train_files, test_files = find_record_files(folder)
+    counts = count_records(train_files)
+    names = (CONTINUE_CONFIG,) if start_from else STAGE_CONFIGS.get(connector)
+    if names is None:
+        raise ConfigError(f"connector {connector!r}; accepted: {sorted(STAGE_CONFIGS)}")
+    stages, previous = [], str(start_from) if start_from else None
+    for name in names:
+        base = load_config(name, list(overrides))
+        fields = stage_overrides(base, counts, recipe, train_files)
+        fields.update(out=str(out / base.stage), init_from=previous, seed=seed)
+        if base.encoder_cache:
+            fields["encoder_cache"] = str(out / "encoder_cache")
+        if previous is None:
+            fields["model"] = dataclasses.replace(base.model, connector=dataclasses.replace(
+                base.model.connector, kind=connector))
+        stages.append(dataclasses.replace(base, **fields))
+        previous = str(out / base.stage / "model")
+    # Caption-only test files need the caption metric, not exact match: `llamo eval --captions` scores them.
+    return Pipeline(out, stages, [f for f in test_files if count_records([f]).questions])
+
+
+def finished(cfg: TrainConfig) -> bool:
+    """A stage whose model folder exists under the same resolved config; another config there is an error."""
+    folder = Path(cfg.out)
+    if not (folder / "model" / "config.json").is_file():
+        return False
+    saved = yaml.safe_load((folder / "config.yaml").read_text())
+    if saved != yaml.safe_load(yaml.safe_dump(dataclasses.asdict(cfg), sort_keys=False)):
+        raise ConfigError(f"{folder} holds a finished stage trained with other settings; "
+                          "give another --out, or remove that folder to train it again")
+    return True
+
+
+def run_pipeline(pipeline: Pipeline, evaluate=None) -> Path:
+    """Train every stage in order (skipping finished ones, resuming interrupted ones) under one progress bar,
+    then evaluate the last model on each test file with `evaluate(model, file, out)`. Returns the model folder."""
+    from .loop import train
+
+    from accelerate import PartialState
+
+    bar = tqdm(total=sum(s.steps for s in pipeline.stages), desc="pipeline", unit="step", dynamic_ncols=True,
+               disable=not PartialState().is_main_process)
+    model = None
+    for cfg in pipeline.stages:
+        bar.set_description(f"pipeline: {cfg.stage}")
+        if finished(cfg):
+            bar.update(cfg.steps)
+            model = Path(cfg.out) / "model"
+            continue
+        model = train(cfg, progress=bar)
+    bar.close()
+    if evaluate is not None:
+        for test in pipeline.test_files:
+            evaluate(model, test, pipeline.out / "eval" / Path(test).stem)
+    return model

@@ -1,0 +1,90 @@
+"""`llamo train --data DIR`: the stages follow the folder (captions or not, its size, --from), a real tiny run
+trains every stage and evaluates, and running it again skips what is finished."""
+
+import dataclasses
+import json
+import math
+import shutil
+
+import pytest
+import yaml
+
+from llamo.data.schema import load_records, save_records
+from llamo.errors import ConfigError, DataError
+from llamo.train.pipeline import Recipe, count_records, find_record_files, plan, run_pipeline
+from tests.conftest import TINY_LLM
+
+TINY_OVERRIDES = [
+    "model.motion_encoder={dim: 16, depth: 1, heads: 2}",
+    "model.connector.num_tokens=4", "model.connector.heads=2", "model.connector.num_segments=4",
+    "model.llm.name_or_path=null", "model.llm.tokenizer=smollm2-135m-instruct", f"model.llm.tiny={json.dumps(TINY_LLM)}",
+    "model.llm.lora_r=4", "batch_size=4", "mixed_precision=no", "save_every=1", "warmup_steps=1",
+]
+
+
+@pytest.fixture
+def folder(tmp_path, tiny_records):
+    """A user-style folder: train.json (12 questions) and test.json (4), no captions; their motions copied in."""
+    records = load_records(tiny_records)
+    out = tmp_path / "my"
+    (out / "motions").mkdir(parents=True)
+    for motion in {r.motion for r in records}:
+        shutil.copy(tiny_records.parent / motion, out / motion)
+    save_records(records[:12], out / "train.json")
+    save_records(records[12:], out / "test.json")
+    return out
+
+
+def test_a_folder_without_captions_plans_masked_modelling_and_question_alignment(folder):
+    pipeline = plan(folder, folder.parent / "run")
+    encoder, align, instruct = pipeline.stages
+    assert encoder.contrastive_weight == 0.0, "no captions: the encoder learns by masked modelling alone"
+    assert align.data == instruct.data == [str(folder / "train.json")]
+    assert align.init_from == encoder.out + "/model" and instruct.init_from == align.out + "/model"
+    assert pipeline.test_files == [str(folder / "test.json")]
+
+
+def test_steps_follow_the_data_and_the_budget(folder):
+    recipe = Recipe(min_steps=1)
+    questions = count_records([str(folder / "train.json")]).questions
+    assert plan(folder, recipe=recipe).stages[-1].steps == math.ceil(recipe.instruct_epochs * questions / 8)
+    records = load_records(folder / "train.json")
+    save_records(records + [dataclasses.replace(r, id=r.id + "_b") for r in records], folder / "train.json")
+    assert plan(folder, recipe=recipe).stages[-1].steps == math.ceil(recipe.instruct_epochs * 2 * questions / 8)
+    half = plan(folder, recipe=Recipe(min_steps=1, budget=0.5)).stages
+    assert half[-1].steps == math.ceil(0.5 * recipe.instruct_epochs * 2 * questions / 8)
+    assert all(s.steps >= 50 for s in plan(folder, recipe=Recipe(budget=0.01)).stages), "min_steps is a floor"
+
+
+def test_continuing_from_a_model_is_instruction_tuning_only(folder, tmp_path):
+    pipeline = plan(folder, tmp_path / "run", start_from=tmp_path / "some_model")
+    assert [s.stage for s in pipeline.stages] == ["instruct"]
+    assert pipeline.stages[0].init_from == str(tmp_path / "some_model")
+
+
+def test_bad_folders_and_connectors_are_clear_errors(tmp_path, folder):
+    with pytest.raises(DataError, match="no record file whose name contains 'train'"):
+        find_record_files(tmp_path)
+    with pytest.raises(DataError, match="not a folder"):
+        find_record_files(tmp_path / "missing")
+    with pytest.raises(ConfigError, match="connector 'nope'"):
+        plan(folder, connector="nope")
+    with pytest.raises(ConfigError, match="budget"):
+        Recipe(budget=0)
+
+
+def test_the_pipeline_trains_every_stage_evaluates_and_skips_finished_stages(folder, tmp_path):
+    pipeline = plan(folder, tmp_path / "run", recipe=Recipe(min_steps=2, budget=0.01), overrides=TINY_OVERRIDES)
+    evaluated = []
+    model = run_pipeline(pipeline, evaluate=lambda m, data, out: evaluated.append((m, data)))
+    assert (model / "config.json").is_file() and (model / "adapter_model.safetensors").is_file()
+    assert evaluated == [(model, str(folder / "test.json"))]
+    for stage in pipeline.stages:
+        saved = yaml.safe_load((tmp_path / "run" / stage.stage / "config.yaml").read_text())
+        assert saved["steps"] == stage.steps and saved["data"] == stage.data
+    stamp = (model / "adapter_model.safetensors").stat().st_mtime_ns
+    run_pipeline(pipeline)  # finished stages are skipped, not trained again
+    assert (model / "adapter_model.safetensors").stat().st_mtime_ns == stamp
+    changed = plan(folder, tmp_path / "run", recipe=Recipe(min_steps=3, budget=0.01), overrides=TINY_OVERRIDES)
+    with pytest.raises(ConfigError, match="trained with other settings"):
+        run_pipeline(changed)
