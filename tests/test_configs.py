@@ -53,3 +53,10 @@ def test_overrides_and_errors(tmp_path):
         load_config("instruct", ["trainable=[llm]"])
     with pytest.raises(ConfigError, match="connector.kind"):
         load_config("instruct", ["model.connector.kind=qformer"])
+
+
+def test_part_pooling_without_parts_is_refused():
+    from llamo.model.configuration import ConnectorConfig
+
+    with pytest.raises(ConfigError, match="part_pooling needs"):
+        ConnectorConfig(selection="topk", part_pooling=True)

@@ -143,3 +143,33 @@ def test_time_stamps_tell_tokens_apart_by_position_and_length(talker):
     stamps = talker.time_embedding(indices, lengths_mask([10, 20], 20), torch.float32)  # [2, 2, DIM]
     assert not torch.allclose(stamps[0, 0], stamps[0, 1])  # where the token sits
     assert not torch.allclose(stamps[0, 1], stamps[1, 1])  # how long the motion is
+
+
+def test_zero_init_hands_over_the_kept_frames_unchanged():
+    torch.manual_seed(0)
+    talker = CrossTalker(DIM, TEXT_DIM, num_tokens=4, heads=2, selection="segments", time_stamps=True, zero_init=True)
+    motion, mask = torch.randn(2, 24, DIM), lengths_mask([24, 13], 24)
+    out = talker(motion, mask, torch.randn(2, 5, TEXT_DIM), torch.ones(2, 5, dtype=torch.bool))
+    kept = torch.gather(motion, 1, out.indices.clamp(min=0)[..., None].expand(-1, -1, DIM))
+    torch.testing.assert_close(out.tokens, kept * out.token_mask[..., None])
+    out.tokens.sum().backward()
+    assert talker.mlp[-1].weight.grad.abs().sum() > 0, "the zeroed layers still learn"
+
+
+def test_part_pooling_adds_each_parts_mean_frame():
+    torch.manual_seed(0)
+    talker = CrossTalker(DIM, TEXT_DIM, num_tokens=4, heads=2, selection="segments", part_pooling=True,
+                         zero_init=True)
+    motion, mask = torch.randn(2, 24, DIM), lengths_mask([24, 13], 24)
+    out = talker(motion, mask, torch.randn(2, 5, TEXT_DIM), torch.ones(2, 5, dtype=torch.bool))
+    kept = torch.gather(motion, 1, out.indices.clamp(min=0)[..., None].expand(-1, -1, DIM))
+    part = motion[1, 7:10].mean(0)  # sample 1 third part of 13 frames: rank * 4 // 13 == 2 for frames 7..9
+    torch.testing.assert_close(out.tokens[1, 2], kept[1, 2] + part)
+    for sample, length in ((0, 24), (1, 13)):
+        assert out.indices[sample].tolist() == sorted(out.indices[sample].tolist())
+        assert int(out.token_mask[sample].sum()) == 4 and out.indices[sample].max() < length
+
+
+def test_part_pooling_needs_parts():
+    with pytest.raises(ValueError, match="part_pooling"):
+        CrossTalker(DIM, TEXT_DIM, num_tokens=4, selection="topk", part_pooling=True)

@@ -58,6 +58,8 @@ class ConnectorConfig:
     max_window_ratio: float = 0.25  # largest local window, as a share of the motion length
     selection: str = "topk"  # Cross Talker: topk (as the paper) | segments (the best frame in each of K equal parts)
     time_stamps: bool = False  # Cross Talker tokens also carry where they sit and how long the motion is
+    part_pooling: bool = False  # Cross Talker: each kept frame plus the mean of its part (selection=segments)
+    zero_init: bool = False  # Cross Talker: residual branches start at zero (fresh models; no effect on loading)
     stride: int = 4  # all_frames: one token per `stride` frames (average-pooled)
     codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
     vq_dim: int = 256
@@ -68,6 +70,8 @@ class ConnectorConfig:
             raise ConfigError(f"connector.kind={self.kind!r}; accepted: {CONNECTOR_KINDS}")
         if self.selection not in SELECTIONS:
             raise ConfigError(f"connector.selection={self.selection!r}; accepted: {SELECTIONS}")
+        if self.part_pooling and self.selection != "segments":
+            raise ConfigError("connector.part_pooling needs connector.selection='segments' (the parts it pools)")
         for name in ("num_tokens", "stride", "codebook_size", "vq_downsample"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"connector.{name} must be >= 1, got {getattr(self, name)}")

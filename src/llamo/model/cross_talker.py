@@ -12,6 +12,11 @@ option, `time_stamps=True`): each token gets an MLP embedding of where it sits, 
 in frames, since K kept frames no longer show how long the motion is or how far apart they are.
 Top-K is not differentiable, so gradients reach W_Q/W_K by a straight-through multiplier:
 token_k = h_k * (1 + s_k - stopgrad(s_k)): the forward value is h_k, the gradient w.r.t. s_k is h_k.
+(5) llamo's options for learning from scratch in a few hundred steps (docs/decisions.md): `part_pooling` adds to
+each kept frame the mean of its part (selection="segments"), a residual path through which every frame of a long
+clip reaches the LLM; `zero_init` starts the output layer of every residual branch (local and global context,
+fusion, MLP, time stamps) at zero, so an untrained Cross Talker hands over the kept frames unchanged and the
+branches grow in as they learn.
 
 Shapes: B batch, T motion frames, L text tokens, D LLM width (text input), D_m motion width,
 K' = min(num_tokens, longest valid T in the batch), S segments. Masks are bool with True = valid.
@@ -86,6 +91,8 @@ class CrossTalker(nn.Module):
         window_sharpness: penalty per frame outside the window, in logits.
         selection: "segments" (best frame per K equal parts) or "topk" (the K best frames anywhere).
         time_stamps: add an embedding of each token's position and the motion's length (see the module doc).
+        part_pooling: add each part's mean frame to its kept frame (needs selection="segments").
+        zero_init: the residual branches' output layers start at zero (see the module doc).
     """
 
     def __init__(
@@ -99,11 +106,15 @@ class CrossTalker(nn.Module):
         window_sharpness: float = 1.0,
         selection: str = "topk",
         time_stamps: bool = False,
+        part_pooling: bool = False,
+        zero_init: bool = False,
     ) -> None:
         super().__init__()
         if selection not in ("segments", "topk"):
             raise ValueError(f"selection={selection!r}; accepted: 'segments', 'topk'")
-        self.selection = selection
+        if part_pooling and selection != "segments":
+            raise ValueError("part_pooling pools the K parts of selection='segments'; topk keeps no parts")
+        self.selection, self.part_pooling = selection, part_pooling
         self.num_tokens, self.heads, self.num_segments = num_tokens, heads, num_segments
         self.max_window_ratio, self.window_sharpness = max_window_ratio, window_sharpness
         # W_Q and W_K without bias: a key bias adds the same logit to every frame, which the softmax cancels.
@@ -122,6 +133,16 @@ class CrossTalker(nn.Module):
         self.mlp_norm = nn.LayerNorm(dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
         self.time_mlp = nn.Sequential(nn.Linear(3, dim), nn.GELU(), nn.Linear(dim, dim)) if time_stamps else None
+        if zero_init:
+            self.zero_residual_outputs()
+
+    def zero_residual_outputs(self) -> None:
+        """Zero the last layer of every branch that adds to the tokens: at first the tokens are the kept frames."""
+        last_layers = [self.local_attn.out_proj, self.global_attn.out_proj, self.motion_to_text.out_proj, self.mlp[-1]]
+        last_layers += [self.time_mlp[-1]] if self.time_mlp is not None else []
+        for layer in last_layers:
+            nn.init.zeros_(layer.weight)
+            nn.init.zeros_(layer.bias)
 
     def frame_scores(
         self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
@@ -212,6 +233,8 @@ class CrossTalker(nn.Module):
         # Straight-through: the value stays h_k, while d(token)/d(s_k) = h_k lets W_Q/W_K learn the selection.
         gain = (1.0 + kept_scores - kept_scores.detach()) * token_mask  # [B, K']
         tokens = kept * gain[..., None]  # [B, K', D_m]
+        if self.part_pooling:
+            tokens = tokens + segment_pool(motion, motion_mask, indices.shape[1])[0]  # the parts select_frames used
         tokens, ratios = self.aggregate_context(tokens, safe, motion, motion_mask)
         tokens = self.fuse(tokens, token_mask, text, text_mask)
         if self.time_mlp is not None:
