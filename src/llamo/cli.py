@@ -63,13 +63,13 @@ def ask(args: argparse.Namespace) -> None:
     assistant = Assistant.from_pretrained(args.model, args.max_new_tokens)
     answer = assistant.ask(args.motion, args.question, fps=args.fps)
     print(answer.text)
-    if args.show_frames:
+    if args.show_frames:  # a video's own frame numbers, else the motion's
         print("frames: " + ", ".join(f"{f} ({t:.2f} s)" for f, t in zip(answer.frames, answer.times)))
     if args.render:
         from .motion.render import render_motion
 
-        render_motion(answer.motion, args.render, marks=answer.frames)
-        print(f"{args.render}: {answer.motion.num_frames} frames, {len(answer.frames)} marked")
+        render_motion(answer.motion, args.render, marks=answer.motion_frames)  # the canonical motion's own frames
+        print(f"{args.render}: {answer.motion.num_frames} frames, {len(answer.motion_frames)} marked")
 
 
 def chat(args: argparse.Namespace) -> None:

@@ -1,17 +1,22 @@
-"""A real `llamo serve` process on a free loopback port, with the shipped default model, shared by the API,
-browser and load tests (queue of 4 and a 5 MB upload limit, so 'busy' and 'too large' are reachable)."""
+"""Real `llamo serve` processes on free loopback ports, with the shipped default model, shared by the API,
+browser and load tests (queue of 4 and a 5 MB upload limit, so 'busy' and 'too large' are reachable).
+`server` is the plain one (no mediapipe: videos are refused); `video_server` runs with the pose stand-in
+(pose_standin.py), so a video upload gets its skeleton and can be played back."""
 
 import os
 import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
 
-EXAMPLES = Path(__file__).parents[2] / "examples"
+ROOT = Path(__file__).parents[2]
+EXAMPLES = ROOT / "examples"
 QUEUE_SIZE = 4
 MAX_UPLOAD_MB = 5
 
@@ -36,15 +41,16 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout: float = 180.0) ->
     raise RuntimeError(f"llamo serve did not answer within {timeout} s")
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory) -> str:
+@contextmanager
+def running_server(tmp_path_factory, entry: list[str]) -> Iterator[str]:
+    """Start `python -m ENTRY serve ...` from the repository root and yield its URL once it answers."""
     port = free_port()
     uploads = tmp_path_factory.mktemp("uploads")
     with open(tmp_path_factory.mktemp("log") / "serve.log", "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "llamo", "serve", "--port", str(port), "--queue-size", str(QUEUE_SIZE),
+            [sys.executable, "-m", *entry, "serve", "--port", str(port), "--queue-size", str(QUEUE_SIZE),
              "--max-upload-mb", str(MAX_UPLOAD_MB), "--upload-dir", str(uploads)],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"},
+            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "HF_HUB_OFFLINE": "1"}, cwd=ROOT,
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -53,6 +59,26 @@ def server(tmp_path_factory) -> str:
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> Iterator[str]:
+    with running_server(tmp_path_factory, ["llamo"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def video_server(tmp_path_factory) -> Iterator[str]:
+    with running_server(tmp_path_factory, ["tests.serve.pose_standin"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def kick_mp4(tmp_path_factory) -> Path:
+    """The kick rendered at 30 fps (46 frames), the clip the pose stand-in 'detects'."""
+    from tests.serve.pose_standin import kick_video
+
+    return kick_video(tmp_path_factory.mktemp("video") / "kick.mp4")
 
 
 def upload(url: str, path_or_bytes, name: str) -> httpx.Response:

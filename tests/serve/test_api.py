@@ -24,17 +24,20 @@ def npy_bytes(array: np.ndarray) -> bytes:
 
 def test_page_is_served(server):
     page = httpx.get(server, timeout=10)
-    assert page.status_code == 200 and "llamo" in page.text and 'id="markers"' in page.text
+    assert page.status_code == 200 and "llamo" in page.text and 'id="skeleton-marks"' in page.text
 
 
 def test_upload_then_ask_streams_frames_tokens_and_answer(server):
     motion = upload(server, EXAMPLES / "kick.npy", "kick.npy").json()
     assert motion["num_frames"] == 31 and np.asarray(motion["joints"]).shape == (31, 22, 3)
+    assert motion["from_video"] is False and motion["video"] is None
     assert httpx.get(f"{server}/api/motions/{motion['id']}", timeout=10).json()["num_frames"] == 31
     response = ask(server, motion["id"], "Which leg does the person kick with?")
     assert response.status_code == 200 and response.headers["content-type"] == "application/x-ndjson"
     lines = events(response)
-    assert set(lines[0]) == {"frames", "times"} and lines[0]["frames"]
+    assert set(lines[0]) == {"frames", "times", "motion_frames"} and lines[0]["frames"]
+    assert lines[0]["frames"] == lines[0]["motion_frames"]  # a motion file: its own frames are the skeleton's
+    assert lines[0]["times"] == [round(f / 20, 3) for f in lines[0]["frames"]]
     assert all("token" in line for line in lines[1:-1])
     assert lines[-1] == {"done": True, "answer": "right"}
     assert "".join(line["token"] for line in lines[1:-1]).strip() == "right"
@@ -100,15 +103,47 @@ def test_unknown_or_escaping_ids_are_404(server, motion_id):
     assert_healthy(server)
 
 
-@pytest.mark.parametrize("body, status", [
-    ({"question": ""}, 400), ({"question": "<motion> again"}, 400), ({"question": "x" * 5000}, 422),
-    ({"nothing": 1}, 422), ({"question": "What?", "history": "nope"}, 422),
+@pytest.mark.parametrize("body, status, words", [
+    ({"question": ""}, 400, "the question is empty"), ({"question": "   "}, 400, "the question is empty"),
+    ({"question": "<motion> again"}, 400, "may not contain"),
+    ({"question": "x" * 5000}, 422, "body field 'question': String should have at most 4000 characters"),
+    ({"nothing": 1}, 422, "body field 'question' is missing"),
+    ({"question": "What?", "history": "nope"}, 422, "body field 'history'"),
+    ([1, 2], 422, "the body: "),
 ])
-def test_bad_questions_are_4xx(server, body, status):
+def test_bad_questions_are_4xx_with_an_error_body(server, body, status, words):
     motion = upload(server, EXAMPLES / "kick.npy", "kick.npy").json()
     response = httpx.post(f"{server}/api/motions/{motion['id']}/ask", json=body, timeout=10)
     assert response.status_code == status, response.text
+    assert list(response.json()) == ["error"] and words in response.json()["error"]
     assert_healthy(server)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"question": "What?"', b"", b"\xff\xfe"])
+def test_a_malformed_json_body_is_422_with_an_error_body(server, content):
+    motion = upload(server, EXAMPLES / "kick.npy", "kick.npy").json()
+    response = httpx.post(f"{server}/api/motions/{motion['id']}/ask", content=content, timeout=10,
+                          headers={"Content-Type": "application/json"})
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert list(response.json()) == ["error"] and error.startswith("malformed request: ")
+    assert '{"question": "..."' in error  # says what is accepted
+    assert_healthy(server)
+
+
+def test_an_upload_without_a_name_is_422_with_an_error_body(server):
+    response = httpx.post(f"{server}/api/motions", content=npy_bytes(np.zeros((20, 22, 3), np.float32)), timeout=10)
+    assert response.status_code == 422
+    assert response.json() == {"error": "malformed request: query parameter 'name' is missing; expected POST "
+                                        "/api/motions?name=FILE (a plain file name with its suffix) with the file as "
+                                        "the body"}
+
+
+@pytest.mark.parametrize("method, path, status", [("GET", "/api/nothing", 404), ("PUT", "/api/motions", 405)])
+def test_unknown_routes_and_methods_get_an_error_body(server, method, path, status):
+    response = httpx.request(method, f"{server}{path}", timeout=10)
+    assert response.status_code == status and list(response.json()) == ["error"]
+    assert path in response.json()["error"]
 
 
 def test_a_video_without_mediapipe_is_refused_with_the_install_hint(server, tmp_path):

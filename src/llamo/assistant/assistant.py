@@ -4,6 +4,7 @@ about a motion and say which frames the Cross Talker chose.
     assistant = Assistant.from_pretrained()             # the shipped default (llamo/assistant/default)
     answer = assistant.ask("kick.npy", "Which leg does the person kick with?")
     answer.text, answer.frames, answer.times            # "right", [0, 1, ...], [0.0, 0.05, ...]
+    assistant.ask("kick.mp4", "...").frames             # a video's own frame numbers (30 fps: [0, 2, 3, ...])
     for piece in assistant.stream(motion, "What is the person doing?"): print(piece, end="")
     chat = assistant.chat("walk.bvh"); chat.ask("What is the person doing?"); chat.ask("How fast?")
 """
@@ -17,7 +18,7 @@ from ..data.schema import MOTION_TOKEN, Turn
 from ..errors import LlamoError
 from ..model.llamo import LlamoModel
 from ..motion.motion import Motion
-from .inputs import MotionSource, Subject, to_subject
+from .inputs import MotionSource, Subject, clock_frames, to_subject
 
 DEFAULT_MODEL = Path(__file__).parent / "default"
 MAX_QUESTION_CHARS = 1000
@@ -25,25 +26,31 @@ MAX_QUESTION_CHARS = 1000
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer, the motion frames its motion tokens stand for (sorted, at `fps`) and the motion itself."""
+    """An answer and the frames its motion tokens stand for.
+
+    frames, times: the chosen frames as the user numbers them (a video's own frames, else the motion's), sorted,
+    and their seconds. motion_frames: the same choice as indices into `motion` (canonical, 20 fps), e.g. to
+    render it.
+    """
 
     text: str
     frames: list[int]
+    times: list[float]
+    motion_frames: list[int]
     motion: Motion = field(compare=False, repr=False)
-
-    @property
-    def times(self) -> list[float]:
-        """Seconds of the chosen frames."""
-        return [round(f / self.motion.fps, 3) for f in self.frames]
 
 
 class Reply:
-    """A streamed answer: iterate for text pieces; `frames` is known before the first piece."""
+    """A streamed answer: iterate for text pieces; `frames`, `times` and `motion_frames` (as in Answer) are
+    known before the first piece."""
 
-    def __init__(self, frames: list[int], motion: Motion, pieces: Iterator[str],
+    def __init__(self, motion_frames: list[int], subject: Subject, pieces: Iterator[str],
                  on_done: Callable[[str], None] | None = None) -> None:
-        self.frames = frames
-        self.motion = motion
+        clock = subject.clock
+        self.motion = subject.motion
+        self.motion_frames = motion_frames
+        self.frames = clock_frames(motion_frames, self.motion.fps, clock)
+        self.times = [round(f / clock.fps, 3) for f in self.frames]
         self.text = ""
         self._pieces = pieces
         self._on_done = on_done
@@ -60,7 +67,7 @@ class Reply:
         """Read the rest of the stream and return the whole answer."""
         for _ in self:
             pass
-        return Answer(self.text.strip(), self.frames, self.motion)
+        return Answer(self.text.strip(), self.frames, self.times, self.motion_frames, self.motion)
 
 
 class Assistant:
@@ -84,7 +91,7 @@ class Assistant:
         sample = self.model.prepare(turns, subject.motion, video=subject.video, generation=True)
         batch = collate([sample], self.model.tokenizer.pad_token_id, left_pad=True)
         out, pieces = self.model.start_stream(batch, self.max_new_tokens)
-        return Reply(self.chosen_frames(out, subject.motion), subject.motion, pieces, on_done)
+        return Reply(self.chosen_frames(out, subject.motion), subject, pieces, on_done)
 
     def chosen_frames(self, out, motion: Motion) -> list[int]:
         """The connector's frame indices [K'] mapped to the motion's own frames, sorted and unique."""

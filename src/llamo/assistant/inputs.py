@@ -1,6 +1,9 @@
 """What a user may ask about, turned into a canonical Motion: a path (any motion file, or a video through the
-Motion Estimator), a `Motion`, or an array in any shape `load_motion` accepts."""
+Motion Estimator), a `Motion`, or an array in any shape `load_motion` accepts. A Subject also keeps the frame
+numbering the user knows (`Clock`: the video's own frames for a video, else the motion's), so the chosen motion
+frames can be reported in it (`clock_frames`)."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,11 +19,44 @@ MotionSource = str | Path | Motion | np.ndarray
 
 
 @dataclass(frozen=True)
+class Clock:
+    """A frame numbering: frames 0..num_frames-1 at `fps` (a video's own, or the canonical motion's)."""
+
+    fps: float
+    num_frames: int
+
+
+def clock_frames(frames: Sequence[int], motion_fps: float, clock: Clock) -> list[int]:
+    """Canonical motion frame indices → frame numbers on `clock`, matched by time: round(t · clock.fps) with
+    t = frame / motion_fps, clamped to the clock's last frame; sorted and unique. On the motion's own clock this
+    is the identity (sorted). The CLI, the Python API and the server all number chosen frames with this."""
+    last = clock.num_frames - 1
+    return sorted({min(max(round(f / motion_fps * clock.fps), 0), last) for f in frames})
+
+
+def probe_video(path: Path) -> Clock:
+    """The video's own frame rate (the rate video/io.py decodes with) and frame count (packets, no decoding)."""
+    import av
+
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+        count = sum(1 for packet in container.demux(stream) if packet.size > 0)
+    return Clock(float(rate), count)
+
+
+@dataclass(frozen=True)
 class Subject:
-    """The motion asked about (canonical, 20 fps) and the video it came from, if any."""
+    """The motion asked about (canonical, 20 fps), the video it came from (if any) and that video's clock."""
 
     motion: Motion
     video: Path | None = None
+    video_clock: Clock | None = None
+
+    @property
+    def clock(self) -> Clock:
+        """How the user numbers frames: the video's own frames for a video, the motion's otherwise."""
+        return self.video_clock or Clock(self.motion.fps, self.motion.num_frames)
 
 
 def is_video(path: str | Path) -> bool:
@@ -37,7 +73,7 @@ def to_subject(source: MotionSource, fps: float | None = None) -> Subject:
         if is_video(source):
             from ..video.estimator import MotionEstimator
 
-            return Subject(MotionEstimator().estimate(source), Path(source))
+            return Subject(MotionEstimator().estimate(source), Path(source), probe_video(Path(source)))
         return Subject(load_motion(source, fps=fps))
     raise MotionError(f"cannot ask about a {type(source).__name__}; accepted: a path ({ACCEPTED}, or a video "
                       f"{'/'.join(VIDEO_SUFFIXES)}), a Motion or a numpy array")

@@ -2,11 +2,14 @@
 
     GET  /                          the page (static/index.html: plain HTML + JS, no build step)
     GET  /api/health                {"status": "ok", "waiting": n, "queue_size": N}
-    POST /api/motions?name=F        raw file body (motion or video) → {"id", "fps", "num_frames", "joints", ...}
+    POST /api/motions?name=F        raw file body (motion or video) → {"id", "fps", "num_frames", "joints", ...,
+                                    "video": null or {"url", "fps", "num_frames"} (the video's own clock)}
+    GET  /api/motions/{id}/video    the uploaded video itself (404 for a motion upload)
     POST /api/motions/{id}/ask      {"question", "history": [[q, a], ...]} → NDJSON stream (worker.py)
 
-Errors are JSON {"error": "..."} with 400 (bad file or question), 404 (unknown id), 413 (too large),
-415 (unknown type), 503 (busy: the queue is full), 422 (malformed request).
+Every error is JSON {"error": "..."}: 400 (bad file or question), 404 (unknown id or route), 413 (too large),
+415 (unknown type), 422 (malformed request: not JSON, a missing field or parameter), 503 (busy: the queue is
+full). FastAPI's own {"detail": ...} bodies are rewritten into this shape.
 """
 
 import shutil
@@ -17,8 +20,10 @@ from pathlib import Path
 
 import numpy as np
 from fastapi import FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
 
 from ..assistant import Assistant
 from ..assistant.assistant import check_question
@@ -29,6 +34,13 @@ from .uploads import UploadError, UploadStore
 from .worker import Busy, ModelWorker
 
 STATIC = Path(__file__).parent / "static"
+VIDEO_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/webm", ".mkv": "video/x-matroska",
+               ".avi": "video/x-msvideo"}
+# What each route accepts, for the message of a malformed request (keyed by the route function's name).
+EXPECTED = {
+    "upload": "POST /api/motions?name=FILE (a plain file name with its suffix) with the file as the body",
+    "ask": 'a JSON body {"question": "...", "history": [["an earlier question", "its answer"], ...]}',
+}
 
 
 @dataclass
@@ -60,11 +72,54 @@ def conversation(request: AskRequest, max_history: int) -> list[Turn]:
 
 
 def motion_payload(upload_id: str, subject) -> dict:
-    """What the page draws: joints rounded to millimetres [T, 22, 3], the bone chains, the frame rate."""
-    motion = subject.motion
+    """What the page draws: joints rounded to millimetres [T, 22, 3], the bone chains, the frame rate, and for a
+    video where to fetch it and its own clock (the numbering of the chosen frames in answers)."""
+    motion, clock = subject.motion, subject.video_clock
+    video = None if clock is None else {"url": f"/api/motions/{upload_id}/video", "fps": clock.fps,
+                                        "num_frames": clock.num_frames}
     return {"id": upload_id, "fps": motion.fps, "num_frames": motion.num_frames,
             "joints": np.round(motion.joints, 3).tolist(), "chains": [list(c) for c in CHAINS],
-            "joint_names": list(JOINT_NAMES), "from_video": subject.video is not None}
+            "joint_names": list(JOINT_NAMES), "from_video": subject.video is not None, "video": video}
+
+
+def validation_message(errors: list[dict], expected: str) -> str:
+    """FastAPI's validation errors → one sentence naming what was wrong and what is accepted."""
+    parts = []
+    for error in errors[:3]:
+        where, *path = [str(part) for part in error.get("loc", ())]
+        field = ".".join(path)
+        place = {"query": f"query parameter {field!r}", "body": f"body field {field!r}" if field else "the body"}
+        place = place.get(where, where)
+        if error.get("type") == "json_invalid":
+            parts.append(f"the body is not valid JSON ({error.get('ctx', {}).get('error', error['msg'])})")
+        elif error.get("type") == "missing":
+            parts.append(f"{place} is missing")
+        else:
+            parts.append(f"{place}: {error['msg']}")
+    return f"malformed request: {'; '.join(parts)}; expected {expected}"
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Every refusal answers {"error": "..."}, FastAPI's own 422/404/405 included."""
+
+    @app.exception_handler(UploadError)
+    async def upload_error(_: Request, err: UploadError) -> JSONResponse:
+        return JSONResponse({"error": str(err)}, status_code=err.status)
+
+    @app.exception_handler(LlamoError)
+    async def llamo_error(_: Request, err: LlamoError) -> JSONResponse:
+        return JSONResponse({"error": str(err)}, status_code=400)
+
+    @app.exception_handler(RequestValidationError)
+    async def malformed(request: Request, err: RequestValidationError) -> JSONResponse:
+        endpoint = getattr(request.scope.get("endpoint"), "__name__", "")
+        expected = EXPECTED.get(endpoint, "a request as described in the API's docs (GET /docs)")
+        return JSONResponse({"error": validation_message(list(err.errors()), expected)}, status_code=422)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, err: HTTPException) -> JSONResponse:
+        return JSONResponse({"error": f"{request.method} {request.url.path}: {err.detail}"},
+                            status_code=err.status_code, headers=err.headers)
 
 
 def create_app(config: ServeConfig, assistant: Assistant | None = None) -> FastAPI:
@@ -81,14 +136,7 @@ def create_app(config: ServeConfig, assistant: Assistant | None = None) -> FastA
             shutil.rmtree(upload_root, ignore_errors=True)
 
     app = FastAPI(title="llamo", summary="Ask questions about human motion", lifespan=lifespan)
-
-    @app.exception_handler(UploadError)
-    async def upload_error(_: Request, err: UploadError) -> JSONResponse:
-        return JSONResponse({"error": str(err)}, status_code=err.status)
-
-    @app.exception_handler(LlamoError)
-    async def llamo_error(_: Request, err: LlamoError) -> JSONResponse:
-        return JSONResponse({"error": str(err)}, status_code=400)
+    add_error_handlers(app)
 
     @app.get("/", include_in_schema=False)
     async def page() -> FileResponse:
@@ -107,6 +155,16 @@ def create_app(config: ServeConfig, assistant: Assistant | None = None) -> FastA
     @app.get("/api/motions/{upload_id}")
     async def motion(upload_id: str) -> dict:
         return motion_payload(upload_id, store.get(upload_id))
+
+    @app.get("/api/motions/{upload_id}/video")
+    async def video(upload_id: str) -> FileResponse:
+        path = store.get(upload_id).video
+        if path is None:
+            raise UploadError(404, f"motion {upload_id} was uploaded as a motion file, not a video; "
+                                   "only video uploads can be played back")
+        if not path.is_file():
+            raise UploadError(404, f"the video of motion {upload_id} is no longer stored; upload it again")
+        return FileResponse(path, media_type=VIDEO_TYPES[path.suffix.lower()])
 
     @app.post("/api/motions/{upload_id}/ask")
     async def ask(upload_id: str, body: AskRequest) -> StreamingResponse:

@@ -1,8 +1,11 @@
 """One model, one thread, a bounded queue: questions wait their turn, and past the bound are refused at once.
 
 A Job's events are what the client streams, one JSON object per line:
-    {"frames": [...], "times": [...]}  then  {"token": "..."} ...  then  {"done": true, "answer": "..."}
-or {"error": "..."} at any point. The worker survives every exception a job raises.
+    {"frames": [...], "times": [...], "motion_frames": [...]}  then  {"token": "..."} ...
+    then  {"done": true, "answer": "..."}
+or {"error": "..."} at any point. `frames`/`times` number the chosen frames as the user knows them (a video's own
+frames and seconds, else the motion's); `motion_frames` index the skeleton the page draws (20 fps). The worker
+survives every exception a job raises.
 """
 
 import json
@@ -30,8 +33,7 @@ class Job:
     def run(self, assistant: Assistant) -> None:
         try:
             reply = assistant.reply(self.subject, self.turns)
-            times = [round(f / reply.motion.fps, 3) for f in reply.frames]
-            self.events.put({"frames": reply.frames, "times": times})
+            self.events.put({"frames": reply.frames, "times": reply.times, "motion_frames": reply.motion_frames})
             for piece in reply:
                 self.events.put({"token": piece})
             self.events.put({"done": True, "answer": reply.text.strip()})
