@@ -33,6 +33,17 @@ def data_build(args: argparse.Namespace) -> None:
     print(f"built {out} in {time.perf_counter() - start:.1f} s")
 
 
+def data_synth(args: argparse.Namespace) -> None:
+    """Build a QA folder (train.json, test.json, motions/) from the procedural motion synthesiser, by --seed."""
+    from .synth.writer import SynthConfig, build_synth
+
+    start = time.perf_counter()
+    out = build_synth(SynthConfig(out=args.out, preset=args.preset, train=args.train, test=args.test,
+                                  seed=args.seed, force=args.force))
+    print((out / "card.md").read_text())
+    print(f"built {out} in {time.perf_counter() - start:.1f} s")
+
+
 def data_convert(args: argparse.Namespace) -> None:
     """Convert any supported motion file (HumanML3D .npy, BABEL joints, BVH, DeepMimic, BlazePose) to canonical .npy."""
     from .motion.io import load_motion, save_motion
@@ -230,6 +241,15 @@ def add_build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
 
 
+def add_synth_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--out", type=Path, required=True, help="dataset folder to create")
+    p.add_argument("--preset", default="seven", help="the world to draw from: seven or gym")
+    p.add_argument("--train", type=int, default=None, help="training motions (default: the preset's)")
+    p.add_argument("--test", type=int, default=None, help="test motions (default: the preset's)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--force", action="store_true", help="replace --out if it exists")
+
+
 def add_convert_args(p: argparse.ArgumentParser) -> None:
     add_motion_source(p)
     p.add_argument("--out", type=Path, required=True, help="canonical .npy to write")
@@ -279,6 +299,7 @@ def add_serve_args(p: argparse.ArgumentParser) -> None:
 # (command words) → (function, argument builder). The parser is generated from this table.
 COMMANDS = {
     ("data", "build"): (data_build, add_build_args),
+    ("data", "synth"): (data_synth, add_synth_args),
     ("data", "convert"): (data_convert, add_convert_args),
     ("render",): (render, add_render_args),
     ("train",): (train, add_train_args),
