@@ -16,56 +16,39 @@ B = 1, 2, 4, … until torch.cuda.OutOfMemoryError (then empties the cache) or -
 OOM would leave the others waiting in a collective).
 """
 
-import argparse
 import gc
 
 import torch
 from common import (
-    PRESETS,
-    autocast,
-    build_on,
+    add_device_args,
+    add_timing_args,
     device_label,
-    llamo_config,
+    instruct_training,
     make_batch,
     markdown_table,
     motions,
+    parser,
     peak_memory_gib,
+    random_model,
     reset_peak_memory,
     seconds_per_call,
     to_device,
-    trainable_to_fp32,
+    training_step,
 )
-
-from llamo.model import set_trainable
-from llamo.train.optim import build_optimizer
 
 FRAMES = 200
 
 
 def build(args, device: torch.device, log=print):
     """(model, optimizer): cross_talker on the `args.preset` LM, LoRA, gradient checkpointing, instruct groups."""
-    torch.manual_seed(0)
     dtype = torch.bfloat16 if device.type == "cuda" else torch.float32
-    model = build_on(llamo_config("cross_talker", args.preset), device, dtype).train()
-    counts = set_trainable(model, ["enhancer", "connector", "lora"])
-    trainable_to_fp32(model)
+    model = random_model("cross_talker", args.preset, device, dtype)
+    optimizer = instruct_training(model)
     model.llm.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     total = sum(p.numel() for p in model.parameters())
-    log(f"parameters: {total / 1e9:.2f} B, trainable {sum(counts.values()) / 1e6:.1f} M {counts}")
-    return model, build_optimizer(model, None, 1e-4, {}, 0.0)
-
-
-def step_fn(model, optimizer, batch: dict, device: torch.device, backward=None):
-    """A training-step closure; `backward` is the Accelerator's under --fsdp."""
-
-    def step() -> None:
-        with autocast(device):
-            loss = model(**batch).loss
-        (backward or torch.Tensor.backward)(loss)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-
-    return step
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log(f"parameters: {total / 1e9:.2f} B, trainable {trainable / 1e6:.1f} M")
+    return model, optimizer
 
 
 def try_batch(model, optimizer, size: int, args, device: torch.device) -> dict:
@@ -73,7 +56,7 @@ def try_batch(model, optimizer, size: int, args, device: torch.device) -> dict:
     batch = to_device(make_batch(model, motions(FRAMES, size)), device)
     reset_peak_memory(device)
     try:
-        seconds = seconds_per_call(step_fn(model, optimizer, batch, device), args.steps, args.warmup, device)
+        seconds = seconds_per_call(training_step(model, optimizer, batch, device), args.steps, args.warmup, device)
     except torch.cuda.OutOfMemoryError:
         seconds = None
     if seconds is None:  # outside the except block, so the traceback no longer pins the failed step's tensors
@@ -113,7 +96,7 @@ def run_fsdp(args) -> None:
     llamo = accelerator.unwrap_model(model)
     batch = to_device(make_batch(llamo, motions(FRAMES, args.batch_size)), device)
     reset_peak_memory(device)
-    step = step_fn(model, optimizer, batch, device, backward=accelerator.backward)
+    step = training_step(model, optimizer, batch, device, backward=accelerator.backward)
     seconds = seconds_per_call(step, args.steps, args.warmup, device)
     peak = peak_memory_gib(device)
     samples = args.batch_size * accelerator.num_processes / seconds
@@ -124,19 +107,17 @@ def run_fsdp(args) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--preset", default="7b", choices=sorted(PRESETS))
-    parser.add_argument("--max-batch", type=int, default=1024, help="stop the doubling here (the CPU never OOMs)")
-    parser.add_argument("--batch-size", type=int, default=8, help="per process, --fsdp only")
-    parser.add_argument("--steps", type=int, default=3)
-    parser.add_argument("--warmup", type=int, default=1)
-    parser.add_argument("--fsdp", action="store_true", help="run under `accelerate launch` (see the docstring)")
-    args = parser.parse_args()
+    p = parser(__doc__)
+    add_device_args(p, preset="7b")
+    add_timing_args(p, steps=3, warmup=1)
+    p.add_argument("--max-batch", type=int, default=1024, help="stop the doubling here (the CPU never OOMs)")
+    p.add_argument("--batch-size", type=int, default=8, help="per process, --fsdp only")
+    p.add_argument("--fsdp", action="store_true", help="run under `accelerate launch` (see the docstring)")
+    args = p.parse_args()
     if args.fsdp:
         run_fsdp(args)
         return
-    device = torch.device(args.device)
+    device = args.device
     print(f"device: {device_label(device)}; LM preset {args.preset}, LoRA r=16, gradient checkpointing, "
           f"{FRAMES} frames, {'bf16 weights + autocast' if device.type == 'cuda' else 'fp32'}")
     model, optimizer = build(args, device)
@@ -149,6 +130,7 @@ def main() -> None:
               f"{float(best[1]) / float(fits[0][1]):.2f}x batch 1's {fits[0][1]}")
     else:
         print("\nnot even batch 1 fits")
+
 
 if __name__ == "__main__":
     main()

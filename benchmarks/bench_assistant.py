@@ -7,25 +7,17 @@ The clip is real motion capture (pybullet's walk, kick, jump, spin, cartwheel jo
 model's text-only prompt), which shows what reading the motion adds. Prints medians and ratios.
 """
 
-import argparse
 import statistics
 import time
+
+from common import looped, parser, pybullet_clips
 
 from llamo.assistant import Assistant
 from llamo.data.collate import collate
 from llamo.data.schema import Turn
-from llamo.motion import concatenate
-from llamo.motion.formats.deepmimic import pybullet_motion_dir, read_deepmimic
 
 QUESTIONS = ("What is the person doing?", "Describe the motion.", "What does the person do after they kick?")
-
-
-def clip(seconds: float):
-    parts = [read_deepmimic(pybullet_motion_dir() / f"humanoid3d_{n}.txt")
-             for n in ("walk", "kick", "jump", "spin", "cartwheel")]
-    frames = int(seconds * 20)
-    long = concatenate(parts * (frames // sum(p.num_frames for p in parts) + 1))
-    return long.with_joints(long.joints[:frames])
+CLIPS = ("walk", "kick", "jump", "spin", "cartwheel")
 
 
 def time_reply(pieces_of) -> tuple[float, float, str]:
@@ -46,16 +38,16 @@ def text_only(assistant: Assistant, question: str):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--model", default=None)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--repeats", type=int, default=5)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    p.add_argument("--model", default=None, help="model folder (default: the shipped LLaMo model)")
+    p.add_argument("--seconds", type=float, default=10.0, help="clip length")
+    p.add_argument("--repeats", type=int, default=5, help="timed answers per question (medians reported)")
+    args = p.parse_args()
 
     start = time.perf_counter()
     assistant = Assistant.from_pretrained(args.model)
     print(f"load: {time.perf_counter() - start:.2f} s")
-    motion = clip(args.seconds)
+    motion = looped(pybullet_clips(CLIPS), int(args.seconds * 20))  # 20 fps
     print(f"clip: {motion.num_frames} frames ({motion.num_frames / motion.fps:.1f} s of footage at {motion.fps:g} fps)")
     print("| question | answer | first token (s) | full answer (s) | no-motion first / full (s) | ratio first / full |")
     print("|---|---|---|---|---|---|")

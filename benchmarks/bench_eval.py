@@ -11,20 +11,19 @@ trained folder --model, else a random cross_talker model on the --preset LM. Eve
 EOS cannot flatter either; bf16 autocast on CUDA. Motion loading and feature computation are outside the timing.
 """
 
-import argparse
 import time
 from pathlib import Path
 
 import torch
 from common import (
-    PRESETS,
+    add_device_args,
     autocast,
-    build_on,
     device_label,
-    llamo_config,
     make_examples,
     markdown_table,
     motions,
+    parser,
+    random_model,
     synchronize,
     to_device,
 )
@@ -69,21 +68,19 @@ def answer_all(model: LlamoModel, examples: list[Example], batch_size: int, args
 def load(args, device: torch.device) -> LlamoModel:
     if args.model:
         return LlamoModel.from_pretrained(args.model).to(device).eval()
-    torch.manual_seed(0)
-    return build_on(llamo_config("cross_talker", args.preset), device).eval()
+    return random_model("cross_talker", args.preset, device).eval()
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--model", help="a trained model folder (default: a random model on --preset)")
-    parser.add_argument("--preset", default="tiny", choices=sorted(PRESETS))
-    parser.add_argument("--data", type=Path, default=MOCAPQA_TEST, help="records to read questions from")
-    parser.add_argument("--limit", type=int, default=64, help="questions")
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--max-new-tokens", type=int, default=16)
-    args = parser.parse_args()
-    device = torch.device(args.device)
+    p = parser(__doc__)
+    add_device_args(p, preset="tiny")
+    p.add_argument("--model", help="a trained model folder (default: a random model on --preset)")
+    p.add_argument("--data", type=Path, default=MOCAPQA_TEST, help="records to read questions from")
+    p.add_argument("--limit", type=int, default=64, help="questions")
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--max-new-tokens", type=int, default=16)
+    args = p.parse_args()
+    device = args.device
     model = load(args, device)
     source = str(args.data) if args.data.is_file() else "pybullet clips (no dataset file)"
     examples = mocapqa_examples(model, args.data, args.limit) if args.data.is_file() else \

@@ -10,19 +10,18 @@ Peak memory is torch.cuda.max_memory_allocated (weights included, with the prefi
 the CPU has no allocator statistics, so it reads n/a there. Prints all_frames ÷ cross_talker latency per T.
 """
 
-import argparse
-
 import torch
 from common import (
-    PRESETS,
+    add_device_args,
+    add_timing_args,
     autocast,
-    build_on,
     device_label,
-    llamo_config,
     make_batch,
     markdown_table,
     motions,
+    parser,
     peak_memory_gib,
+    random_model,
     reset_peak_memory,
     seconds_per_call,
     to_device,
@@ -56,21 +55,18 @@ def measure(model, frames: int, args, device: torch.device) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--preset", default="0.5b", choices=sorted(PRESETS))
-    parser.add_argument("--frames", type=int, nargs="+", default=[50, 100, 200, 400, 600, 1000])
-    parser.add_argument("--batch-size", type=int, default=1)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
-    args = parser.parse_args()
-    device = torch.device(args.device)
+    p = parser(__doc__)
+    add_device_args(p, preset="0.5b")
+    add_timing_args(p, steps=10, warmup=3)
+    p.add_argument("--frames", type=int, nargs="+", default=[50, 100, 200, 400, 600, 1000])
+    p.add_argument("--batch-size", type=int, default=1)
+    args = p.parse_args()
+    device = args.device
     print(f"device: {device_label(device)}; LM preset {args.preset}, batch {args.batch_size}, "
           f"{'bf16 autocast' if device.type == 'cuda' else 'fp32'}\n")
     results = {}
     for kind in KINDS:
-        torch.manual_seed(0)
-        model = build_on(llamo_config(kind, args.preset, max_frames=max(args.frames)), device).eval()
+        model = random_model(kind, args.preset, device, max_frames=max(args.frames)).eval()
         results[kind] = [measure(model, t, args, device) for t in args.frames]
         del model
     rows = []

@@ -6,87 +6,48 @@ Reference runs in the same process: the same step with the text_only connector (
 and the same answer decoded without the KV cache (what the cache saves). Prints seconds and ratios.
 """
 
-import argparse
-import statistics
-import time
-
 import torch
+from common import (
+    add_smollm2_args,
+    instruct_training,
+    make_batch,
+    motions,
+    parser,
+    seconds_per_call,
+    smollm2_model,
+    training_step,
+)
 
-from llamo.data.collate import collate
-from llamo.data.schema import Turn
-from llamo.model import ConnectorConfig, LlamoConfig, build_model, set_trainable
-from llamo.motion import concatenate, resample
-from llamo.motion.formats.deepmimic import pybullet_motion_dir, read_deepmimic
-
-QUESTIONS = ["What is the person doing?", "Which leg does the person kick with?",
-             "How many times does the person jump?", "Which way does the person turn?"]
-
-
-def motions_of(frames: int) -> list:
-    clips = [read_deepmimic(pybullet_motion_dir() / f"humanoid3d_{n}.txt") for n in ("walk", "kick", "jump", "spin")]
-    out = []
-    for clip in clips:
-        long = concatenate([clip] * (frames // clip.num_frames + 2))
-        out.append(long.with_joints(long.joints[:frames]))
-    return out
+BATCH = 4
 
 
-def batch_for(model, motions, generation: bool = False) -> dict:
-    examples = []
-    for motion, question in zip(motions, QUESTIONS, strict=False):
-        turns = [Turn("human", f"<motion>\n{question}")] + ([] if generation else [Turn("gpt", "An answer.")])
-        examples.append(model.prepare(turns, motion, generation=generation))
-    return collate(examples, model.tokenizer.pad_token_id, left_pad=generation)
+def train_step_seconds(kind: str, frames: int, repeats: int) -> float:
+    """Mean seconds of one instruct-stage training step on BATCH motions of `frames` frames."""
+    model = smollm2_model(kind)
+    optimizer = instruct_training(model)
+    step = training_step(model, optimizer, make_batch(model, motions(frames, BATCH)), torch.device("cpu"))
+    return seconds_per_call(step, repeats, warmup=1)
 
 
-def timed(fn, repeats: int) -> float:
-    fn()  # warm-up
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def train_step_seconds(kind: str, motions, repeats: int) -> float:
-    torch.manual_seed(0)
-    model = build_model(LlamoConfig(connector=ConnectorConfig(kind=kind))).train()
-    set_trainable(model, ["enhancer", "connector", "lora"])
-    optim = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4)
-    batch = batch_for(model, motions)
-
-    def step():
-        loss = model(**batch).loss
-        loss.backward()
-        optim.step()
-        optim.zero_grad(set_to_none=True)
-
-    return timed(step, repeats)
-
-
-def answer_seconds(kind: str, motion, repeats: int) -> tuple[float, float]:
+def answer_seconds(kind: str, frames: int, repeats: int) -> tuple[float, float]:
     """Seconds for one 32-token greedy answer with the KV cache, and re-reading the sequence at every step."""
-    torch.manual_seed(0)
-    model = build_model(LlamoConfig(connector=ConnectorConfig(kind=kind))).eval()
-    batch = batch_for(model, [motion], generation=True)
-    cached = timed(lambda: model.generate(batch, max_new_tokens=32, min_new_tokens=32), repeats)
-    uncached = timed(lambda: model.generate_without_cache(batch, max_new_tokens=32, min_new_tokens=32), repeats)
+    model = smollm2_model(kind).eval()
+    batch = make_batch(model, motions(frames, 1), generation=True)
+    cached = seconds_per_call(lambda: model.generate(batch, max_new_tokens=32, min_new_tokens=32), repeats, warmup=1)
+    uncached = seconds_per_call(lambda: model.generate_without_cache(batch, max_new_tokens=32, min_new_tokens=32),
+                                repeats, warmup=1)
     return cached, uncached
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--connector", default="cross_talker")
-    parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--frames", type=int, default=200)
-    args = parser.parse_args()
+    p = parser(__doc__)
+    add_smollm2_args(p, repeats=3)
+    args = p.parse_args()
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, SmolLM2-135M-Instruct + LoRA r=16")
-    motions = [resample(m) for m in motions_of(args.frames)]
-    step = train_step_seconds(args.connector, motions, args.repeats)
-    text_step = train_step_seconds("text_only", motions, args.repeats)
-    cached, uncached = answer_seconds(args.connector, motions[0], args.repeats)
-    print(f"train step, batch 4 x {args.frames} frames ({args.connector}): {step:.2f} s "
+    step = train_step_seconds(args.connector, args.frames, args.repeats)
+    text_step = train_step_seconds("text_only", args.frames, args.repeats)
+    cached, uncached = answer_seconds(args.connector, args.frames, args.repeats)
+    print(f"train step, batch {BATCH} x {args.frames} frames ({args.connector}): {step:.2f} s "
           f"| text_only reference {text_step:.2f} s | ratio {step / text_step:.2f}")
     print(f"one 32-token answer ({args.connector}): {cached:.2f} s with KV cache "
           f"| without cache {uncached:.2f} s | speed-up {uncached / cached:.2f}x")

@@ -16,27 +16,30 @@ A second LLaMo row passes the frozen encoder's output in as `motion_hidden` (wha
 the model), to show what caching it saves.
 """
 
-import argparse
 import gc
 
 import torch
 from common import (
     MOTION_ENCODERS,
     PRESETS,
+    add_device_args,
+    add_timing_args,
     autocast,
-    build_on,
     device_label,
-    llamo_config,
+    instruct_training,
     make_batch,
     markdown_table,
     matmul_flops,
     matmul_params,
     motions,
+    parser,
     peak_memory_gib,
+    random_model,
     reset_peak_memory,
     seconds_per_call,
     synchronize,
     to_device,
+    training_step,
 )
 from transformers import (
     CLIPVisionConfig,
@@ -47,10 +50,10 @@ from transformers import (
 )
 from transformers.models.llama.modeling_llama import LlamaDecoderLayer
 
-from llamo.model import LlamoModel, MotionEncoderConfig, set_trainable
-from llamo.train.optim import build_optimizer
+from llamo.model import MotionEncoderConfig
 
 FRAMES = 200
+GRAD_CLIP = 1.0  # max grad norm, as llamo's loop (TrainConfig.max_grad_norm)
 IMAGE_SIZE, PATCH_SIZE = 112, 16  # (112 / 16)² = 49 patches + CLS = 50 tokens
 
 
@@ -69,17 +72,18 @@ def prepare_for_speed(model: torch.nn.Module, args) -> None:
 
 
 def build_llamo(kind: str, args, device: torch.device):
-    """(model, its training batch on `device`): a random `args.preset` LM with LoRA, connector `kind`."""
-    torch.manual_seed(0)
-    model = build_on(llamo_config(kind, args.preset, attn=args.attn), device).train()
-    set_trainable(model, ["enhancer", "connector", "lora"])
+    """(model, its optimizer, its training batch on `device`): a random `args.preset` LM with LoRA, connector
+    `kind`, the instruct stage's groups training."""
+    model = random_model(kind, args.preset, device, attn=args.attn)
+    optimizer = instruct_training(model)
     prepare_for_speed(model.llm, args)
-    return model, to_device(make_batch(model, motions(FRAMES, args.batch_size)), device)
+    return model, optimizer, to_device(make_batch(model, motions(FRAMES, args.batch_size)), device)
 
 
 def build_llava(all_frames_batch: dict, placeholder_id: int, vocab_size: int, args, device: torch.device):
-    """LLaVA at the same LM shape, reading all_frames' prompts with its placeholders as image tokens.
-    Returns (model, batch): input_ids/labels [B, L] as all_frames', pixel_values [B, 3, 112, 112]."""
+    """LLaVA at the same LM shape, reading all_frames' prompts with its placeholders as image tokens, LoRA and the
+    projector training. Returns (model, optimizer, batch): input_ids/labels [B, L] as all_frames',
+    pixel_values [B, 3, 112, 112]."""
     from peft import LoraConfig, get_peft_model
 
     torch.manual_seed(0)
@@ -101,26 +105,9 @@ def build_llava(all_frames_batch: dict, placeholder_id: int, vocab_size: int, ar
     keys = ("input_ids", "attention_mask", "labels")
     batch = {k: all_frames_batch[k] for k in keys}
     batch["pixel_values"] = torch.randn(len(batch["input_ids"]), 3, IMAGE_SIZE, IMAGE_SIZE, device=device)
-    return model, batch
-
-
-def training_step(model: torch.nn.Module, batch: dict, device: torch.device):
-    """One closure: forward with labels → backward → clip → AdamW step (fused on CUDA, as llamo's optimizer)."""
-    params = [p for p in model.parameters() if p.requires_grad]
-    if isinstance(model, LlamoModel):  # llamo's own per-group optimizer
-        optimizer = build_optimizer(model, None, 1e-4, {}, 0.0)
-    else:
-        optimizer = torch.optim.AdamW(params, lr=1e-4, fused=device.type == "cuda")
-
-    def step() -> None:
-        with autocast(device):
-            loss = model(**batch).loss
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        optimizer.zero_grad(set_to_none=True)
-
-    return step
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=1e-4,
+                                  fused=device.type == "cuda")
+    return model, optimizer, batch
 
 
 @torch.no_grad()
@@ -138,10 +125,11 @@ def llava_lm_params(llava) -> int:
     return body - base.get_input_embeddings().weight.numel() + base.lm_head.weight.numel()
 
 
-def measure(name: str, model, batch: dict, lm_params: int, args, device: torch.device, peak_flops: float) -> dict:
-    """One table row: samples/s, tokens/s (B × L, padding included), step ms, MFU, peak memory."""
+def measure(name: str, step, batch: dict, lm_params: int, args, device: torch.device, peak_flops: float) -> dict:
+    """One table row for the training `step` on `batch`: samples/s, tokens/s (B × L, padding included), step ms,
+    MFU, peak memory."""
     reset_peak_memory(device)
-    seconds = seconds_per_call(training_step(model, batch, device), args.steps, args.warmup, device)
+    seconds = seconds_per_call(step, args.steps, args.warmup, device)
     b, length = batch["input_ids"].shape
     tokens_per_s = b * length / seconds
     mfu = 6 * lm_params * tokens_per_s / peak_flops  # 4/6 of it is what runs: the frozen base needs no weight grads
@@ -150,12 +138,11 @@ def measure(name: str, model, batch: dict, lm_params: int, args, device: torch.d
             "mfu": mfu, "peak": "n/a (CPU)" if peak is None else f"{peak:.1f}"}
 
 
-def profile_step(model, batch: dict, device: torch.device, rows: int) -> str:
-    """torch.profiler's table of the top `rows` ops (self time, CPU or CUDA) of one training step."""
+def profile_step(step, device: torch.device, rows: int) -> str:
+    """torch.profiler's table of the top `rows` ops (self time, CPU or CUDA) of one training `step`."""
     from torch.profiler import ProfilerActivity, profile
 
     activities = [ProfilerActivity.CPU] + ([ProfilerActivity.CUDA] if device.type == "cuda" else [])
-    step = training_step(model, batch, device)
     step()  # warm-up outside the profile
     with profile(activities=activities) as prof:
         step()
@@ -172,42 +159,42 @@ def release(device: torch.device) -> None:
 
 def run_all(args, device: torch.device, peak_flops: float) -> list[dict]:
     rows = []
-    model, batch = build_llamo("cross_talker", args, device)
-    rows.append(measure("LLaMo (cross_talker, K=16)", model, batch, matmul_params(model.llm), args, device,
-                        peak_flops))
+    model, optimizer, batch = build_llamo("cross_talker", args, device)
+    step = training_step(model, optimizer, batch, device, clip=GRAD_CLIP)
+    rows.append(measure("LLaMo (cross_talker, K=16)", step, batch, matmul_params(model.llm), args, device, peak_flops))
     if args.profile:
-        print(f"one LLaMo training step, top {args.profile} ops:\n{profile_step(model, batch, device, args.profile)}")
-    batch["motion_hidden"] = encoder_features(model, batch)
-    rows.append(measure("LLaMo, cached encoder features", model, batch, matmul_params(model.llm), args, device,
+        print(f"one LLaMo training step, top {args.profile} ops:\n{profile_step(step, device, args.profile)}")
+    batch["motion_hidden"] = encoder_features(model, batch)  # the same step now skips the encoder
+    rows.append(measure("LLaMo, cached encoder features", step, batch, matmul_params(model.llm), args, device,
                         peak_flops))
-    del model, batch
+    del model, optimizer, batch, step
     release(device)
-    model, batch = build_llamo("all_frames", args, device)
-    rows.append(measure("all_frames (T/4 = 50 tokens)", model, batch, matmul_params(model.llm), args, device,
+    model, optimizer, batch = build_llamo("all_frames", args, device)
+    step = training_step(model, optimizer, batch, device, clip=GRAD_CLIP)
+    rows.append(measure("all_frames (T/4 = 50 tokens)", step, batch, matmul_params(model.llm), args, device,
                         peak_flops))
     placeholder, vocab = model.placeholder_id, len(model.tokenizer)
-    del model
+    del model, optimizer, step
     release(device)
-    llava, llava_batch = build_llava(batch, placeholder, vocab, args, device)
-    rows.append(measure("LLaVA reference (50 image tokens)", llava, llava_batch, llava_lm_params(llava), args,
-                        device, peak_flops))
+    llava, optimizer, llava_batch = build_llava(batch, placeholder, vocab, args, device)
+    step = training_step(llava, optimizer, llava_batch, device, clip=GRAD_CLIP)
+    rows.append(measure("LLaVA reference (50 image tokens)", step, llava_batch, llava_lm_params(llava), args, device,
+                        peak_flops))
     return rows
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    parser.add_argument("--preset", default="0.5b", choices=sorted(PRESETS))
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--compile", action="store_true", help="torch.compile every LM decoder layer")
-    parser.add_argument("--grad-checkpointing", action="store_true")
-    parser.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="the LMs' attention kernel")
-    parser.add_argument("--profile", type=int, default=0, metavar="N",
-                        help="also print the top N ops of one LLaMo step by self time (torch.profiler)")
-    args = parser.parse_args()
-    device = torch.device(args.device)
+    p = parser(__doc__)
+    add_device_args(p, preset="0.5b")
+    add_timing_args(p, steps=10, warmup=3)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--compile", action="store_true", help="torch.compile every LM decoder layer")
+    p.add_argument("--grad-checkpointing", action="store_true")
+    p.add_argument("--attn", default="sdpa", choices=["sdpa", "eager"], help="the LMs' attention kernel")
+    p.add_argument("--profile", type=int, default=0, metavar="N",
+                   help="also print the top N ops of one LLaMo step by self time (torch.profiler)")
+    args = p.parse_args()
+    device = args.device
     peak_flops = matmul_flops(device)
     print(f"device: {device_label(device)}; LM preset {args.preset}, batch {args.batch_size}, {FRAMES} frames, "
           f"{'bf16 autocast' if device.type == 'cuda' else 'fp32'}, attention {args.attn}, compile={args.compile}, "
