@@ -8,9 +8,11 @@ import numpy as np
 
 from ..errors import LlamoError
 from .action import ActionClip, ActionParams, ActionSpec, check_params, humanize
-from .actions_arms import raise_arm, wave
-from .actions_gait import WALK_DIRECTIONS, turn, walk
-from .actions_legs import TRAVEL, jump, jumping_jacks, kick, squat
+from .actions_arms import arm_circles, clap, point, punch, raise_arm, reach_up, stretch, throw, wave
+from .actions_gait import WALK_DIRECTIONS, high_knees, jog_in_place, march, run, turn, walk
+from .actions_legs import TRAVEL, hop, jump, jumping_jacks, kick, kneel, lunge, squat
+from .actions_postures import calf_raise, crouch, sit_down, stand_up
+from .actions_torso import bow, look_around, nod, shake_head, side_bend, toe_touch, twist
 from .body import Body
 
 LR = ("left", "right")
@@ -24,6 +26,31 @@ ACTIONS: dict[str, ActionSpec] = {
     "wave": ActionSpec(wave, sides=LR),
     "raise arm": ActionSpec(raise_arm, sides=(*LR, "both")),
     "turn": ActionSpec(turn, sides=LR),
+    "run": ActionSpec(run),
+    "high knees": ActionSpec(high_knees),
+    "jog in place": ActionSpec(jog_in_place),
+    "march": ActionSpec(march),
+    "lunge": ActionSpec(lunge, sides=LR),
+    "kneel": ActionSpec(kneel, sides=LR, countable=False),
+    "hop": ActionSpec(hop, sides=LR, directions=("in place", "forward")),
+    "punch": ActionSpec(punch, sides=LR),
+    "arm circles": ActionSpec(arm_circles, directions=("forward", "backward")),
+    "clap": ActionSpec(clap),
+    "reach up": ActionSpec(reach_up, sides=(*LR, "both")),
+    "throw": ActionSpec(throw, sides=LR),
+    "point": ActionSpec(point, sides=LR),
+    "stretch": ActionSpec(stretch),
+    "bow": ActionSpec(bow),
+    "twist": ActionSpec(twist),
+    "side bend": ActionSpec(side_bend, sides=LR),
+    "toe touch": ActionSpec(toe_touch),
+    "nod": ActionSpec(nod),
+    "shake head": ActionSpec(shake_head),
+    "look around": ActionSpec(look_around, sides=LR),
+    "sit down": ActionSpec(sit_down, countable=False),
+    "stand up": ActionSpec(stand_up, countable=False),
+    "crouch": ActionSpec(crouch),
+    "calf raise": ActionSpec(calf_raise),
 }
 
 

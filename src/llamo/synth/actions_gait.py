@@ -1,4 +1,5 @@
-"""Stepping actions: walk (forward, backward, sideways, in a circle) and turn in place.
+"""Stepping actions: walk (forward, backward, sideways, in a circle), turn in place, run, and stepping on the spot
+(high knees, jogging, marching).
 
 Each is `(body, params, rng) -> (PoseTrack, spans)` in the local frame, built on gait.py: a list of footsteps
 at "stations" (where the pelvis stands and which way it faces after each step), the pelvis following the feet.
@@ -6,6 +7,7 @@ at "stations" (where the pelvis stands and which way it faces after each step), 
 
 import numpy as np
 
+from ..motion.features import gaussian_smooth
 from .action import ActionParams
 from .body import Body
 from .gait import Footstep, follow_feet, place_feet, station_feet, step_times
@@ -111,3 +113,81 @@ def turn(body: Body, p: ActionParams, rng: np.random.Generator):
     follow_feet(body, tr, planted, smoothing=0.3 * period * FPS)
     tr.root[:, 1] = settle_root(body, tr, planted)
     return tr, tuple(spans)
+
+
+def pump_arms(body: Body, track: PoseTrack, swing: float, elbow: float, envelope: np.ndarray) -> None:
+    """Arms swing against the legs with bent elbows: the left arm forward while the right foot is higher."""
+    lead = (track.feet[:, 1, 1] - track.feet[:, 0, 1]) / max(float(np.ptp(track.feet[..., 1])), 1e-6)
+    for arm, sign in ((0, 1.0), (1, -1.0)):
+        elevation = 0.1 + swing * np.clip(sign * lead * 2, -1, 1)
+        pumped = np.stack([limb_dir(elevation, np.pi / 2, arm), limb_dir(elevation + elbow, np.pi / 2, arm)], 1)
+        track.arms[:, arm] = mix_dirs(track.arms[:, arm], pumped, envelope)
+
+
+def in_place(body: Body, p: ActionParams, rng: np.random.Generator, period: float, lift: float, bulge: float,
+             arms: tuple[float, float]):
+    """Alternating steps on the spot, one repetition per foot lift: lift and bulge (forward, + ahead) scale with
+    the leg; arms: (swing, elbow bend) in radians."""
+    first = int(rng.integers(2))
+    times = step_times(rng, p.reps, period / p.speed, 0.85, INTRO)
+    home = station_feet(body, np.zeros(3), 0.0)
+    amp = np.clip(p.amplitude, 0.5, 1.2)
+    steps = [Footstep((first + k) % 2, a, b, home[(first + k) % 2], 0.0, lift * body.leg * amp, 0.5,
+                      (0.0, bulge * body.leg * amp)) for k, (a, b, _) in enumerate(times)]
+    tr = standing(body, frames_for(times[-1][2] + OUTRO))
+    planted = place_feet(tr, steps)
+    follow_feet(body, tr, planted, smoothing=0.3 * period * FPS)
+    t = np.arange(tr.frames) / FPS
+    active = smoothstep((t - INTRO + 0.2) / 0.3) * smoothstep((times[-1][1] + 0.2 - t) / 0.3)
+    tr.root[:, 1] -= 0.02 * body.leg * active
+    pump_arms(body, tr, arms[0], arms[1], active)
+    tr.root[:, 1] = settle_root(body, tr, planted)
+    spans = tuple((int(round(a * FPS)), int(round(c * FPS))) for a, _, c in times)
+    return tr, spans
+
+
+def high_knees(body: Body, p: ActionParams, rng: np.random.Generator):
+    """High knees on the spot: thighs driven up to hip height in turn, arms pumping; one repetition per knee.
+    Uses reps, speed, amplitude."""
+    return in_place(body, p, rng, period=0.42, lift=0.48, bulge=0.06, arms=(0.6, 1.5))
+
+
+def jog_in_place(body: Body, p: ActionParams, rng: np.random.Generator):
+    """Jogging on the spot: quick low steps with the heels kicking back, elbows bent; one repetition per step.
+    Uses reps, speed, amplitude."""
+    return in_place(body, p, rng, period=0.36, lift=0.16, bulge=-0.22, arms=(0.45, 1.6))
+
+
+def march(body: Body, p: ActionParams, rng: np.random.Generator):
+    """Marching on the spot: knees lifted halfway, straight arms swinging; one repetition per step. Uses reps,
+    speed, amplitude."""
+    return in_place(body, p, rng, period=0.6, lift=0.3, bulge=0.04, arms=(0.45, 0.15))
+
+
+def run(body: Body, p: ActionParams, rng: np.random.Generator):
+    """Runs forward `reps` strides' worth of steps (both feet leave the floor between steps), then stops and
+    brings the feet together. Uses reps (steps), speed, amplitude (stride), distance (m per step)."""
+    step = p.distance or 0.9 * body.leg * np.clip(p.amplitude, 0.6, 1.2)
+    plan = stations("forward", p.reps, step, 0.0)
+    first = int(rng.integers(2))
+    order = [(first + k) % 2 for k in range(p.reps)] + [(first + p.reps) % 2]
+    period = 0.34 / p.speed
+    times = step_times(rng, p.reps, period, 1.3, INTRO)
+    close_at = times[-1][1] + 0.1
+    times.append((close_at, close_at + 0.35, close_at + 0.5))
+    steps = gait_steps(body, plan, order, times, clearance=0.16 * body.leg)
+    tr = standing(body, frames_for(times[-1][2] + OUTRO))
+    planted = place_feet(tr, steps)
+    follow_feet(body, tr, planted, smoothing=0.35 * period * FPS)
+    t = np.arange(tr.frames) / FPS
+    moving = smoothstep((t - INTRO + 0.2) / 0.3) * smoothstep((times[-2][1] + 0.2 - t) / 0.3)
+    airborne = ~planted.any(axis=1)
+    tr.root[:, 1] += -0.06 * body.leg * moving + 0.05 * body.leg * gaussian_smooth(airborne[:, None] * 1.0, 1.0)[:, 0]
+    tr.pelvis[:, 0] = 0.15 * moving
+    tr.spine[:, 0] = 0.1 * moving
+    swing_arms(body, tr, step, 1.2, moving)
+    for arm in (0, 1):  # bend the elbows to a runner's right angle
+        tr.arms[:, arm, 1] = mix_dirs(tr.arms[:, arm, 1], limb_dir(1.5 + 0 * t, np.pi / 2, arm), 0.8 * moving)
+    tr.root[:, 1] = settle_root(body, tr, planted)
+    spans = tuple((int(round(a * FPS)), int(round(c * FPS))) for a, _, c in times[:-1])
+    return tr, spans

@@ -1,4 +1,4 @@
-"""Leg-driven actions in place: squat, jumping jacks, jump, kick.
+"""Leg-driven actions: squat, jumping jacks, jump, kick, lunge, kneel, hop on one leg.
 
 Each is `(body, params, rng) -> (PoseTrack, spans)` in the local frame (pelvis over the origin, facing +z,
 left at +x). Feet that bear weight stay exactly where they are; they move only while off the floor.
@@ -8,10 +8,13 @@ import numpy as np
 
 from .action import ActionParams
 from .body import Body
-from .limbs import arm_from_angles, leg_target, lifted_foot, settle_root
+from ..motion.transforms import y_rotation
+from .kinematics import apply
+from .limbs import ankle_below_toe, arm_from_angles, leg_target, lifted_foot, settle_root
 from .pose import SIDE_SIGN, standing
 from .timing import bump, keyframes, plateau, schedule, smoothstep, window
 
+FOOT_JOINTS = (10, 11)  # l_foot, r_foot
 FORWARD_PLANE = np.pi / 2  # limb_dir plane of a forward swing
 TRAVEL = {"in place": (0.0, 0.0), "forward": (0.0, 1.0), "backward": (0.0, -1.0), "left": (1.0, 0.0),
           "right": (-1.0, 0.0)}  # (x, z) unit of a jump's travel in the person's frame
@@ -120,5 +123,84 @@ def kick(body: Body, p: ActionParams, rng: np.random.Generator):
     tr.arms[:] = symmetric_arms(body, 0.12 + 0.5 * s.envelope, 0.2, bend=0.3 * s.envelope)  # arms out for balance
     planted = np.ones((s.frames, 2), bool)
     planted[:, side] = ~lift
+    tr.root[:, 1] = settle_root(body, tr, planted)
+    return tr, s.spans
+
+
+def split_stance(body: Body, p: ActionParams, rng: np.random.Generator, backward: bool, knee_gap: float,
+                 hold: float):
+    """The shared shape of lunges and kneeling: one foot (side) steps forward (or back), the pelvis sinks until
+    the back knee is `knee_gap` m over the floor with the back heel up, holds `hold` of each repetition, rises and
+    the foot steps home. At the bottom the front thigh is level and the back thigh upright."""
+    side = 0 if p.side == "left" else 1
+    s = schedule(rng, p.reps, (2.4 + hold * 2.4) / p.speed, intro=0.3, outro=0.3)
+    tr = standing(body, s.frames)
+    u = np.where(s.active, s.phase, 0.0)
+    keys = (0.0, 0.22, 0.42, 0.42 + hold, 0.78, 1.0) if hold else (0.0, 0.22, 0.45, 0.55, 0.78, 1.0)
+    keys = tuple(k / keys[-1] for k in keys)
+    sink = keyframes(u, keys, (0, 0, 1, 1, 0, 0))
+    out = smoothstep(window(u, 0.0, keys[1])) - smoothstep(window(u, keys[4], 1.0))
+    amp = np.clip(p.amplitude, 0.7, 1.1)
+    pelvis_z = -0.9 * body.thigh * amp if backward else 0.85 * body.shin * amp
+    reach = -(0.9 * body.thigh + 0.85 * body.shin) * amp if backward else pelvis_z + 0.9 * body.thigh * amp
+    mover, stayer = side, 1 - side
+    tr.feet[:, mover, 2] += reach * out
+    tr.feet[:, mover, 1] += 0.06 * body.leg * (np.sin(np.pi * window(u, 0.0, keys[1])) + np.sin(np.pi * window(u, keys[4], 1.0)))
+    back = mover if backward else stayer
+    toe = tr.feet[:, back] + apply(y_rotation(tr.feet_yaw[:, back]), body.offsets[FOOT_JOINTS[back]])
+    tr.feet_pitch[:, back] = (1.1 if backward else 0.7) * sink  # the back heel rises about the planted toes
+    tr.feet[:, back] = ankle_below_toe(body, toe, tr.feet_yaw[:, back], tr.feet_pitch[:, back], back)
+    bottom = knee_gap + body.thigh - body.offsets[1, 1]
+    tr.root[:, 2] += pelvis_z * (0.4 * out + 0.6 * sink)
+    tr.root[:, 1] += (bottom - body.pelvis_height) * sink
+    tr.pelvis[:, 0] = 0.08 * sink
+    planted = np.ones((s.frames, 2), bool)
+    planted[:, mover] = (out == 0) | (out == 1)
+    tr.root[:, 1] = settle_root(body, tr, planted)
+    return tr, s.spans
+
+
+def lunge(body: Body, p: ActionParams, rng: np.random.Generator):
+    """Forward lunges: the `side` foot steps forward, the body sinks until the back knee nearly touches the floor,
+    rises and steps back. Uses reps, side, speed, amplitude."""
+    return split_stance(body, p, rng, backward=False, knee_gap=0.18 * body.leg, hold=0.0)
+
+
+def kneel(body: Body, p: ActionParams, rng: np.random.Generator):
+    """Kneels on one knee: the `side` foot steps back and that knee goes down to the floor, stays (duration
+    seconds, default 1.5), and the person stands back up. Uses reps, side, speed, duration."""
+    hold = (p.duration or 1.5) / 2.4
+    return split_stance(body, p, rng, backward=True, knee_gap=0.05 * body.leg, hold=hold)
+
+
+def hop(body: Body, p: ActionParams, rng: np.random.Generator):
+    """Hops on one leg (side = the hopping leg) with the other foot held up behind, in place or forward; one
+    repetition per hop. Uses reps, side, speed, amplitude, direction (in place/forward), distance."""
+    side = 0 if p.side == "left" else 1
+    free = 1 - side
+    s = schedule(rng, p.reps, 0.75 / p.speed, intro=0.6, outro=0.6)
+    tr = standing(body, s.frames)
+    u = np.where(s.active, s.phase, 0.0)
+    amp = np.clip(p.amplitude, 0.6, 1.2)
+    tr.root[:, 0] += SIDE_SIGN[side] * 0.8 * abs(tr.feet[0, side, 0]) * s.envelope
+    tr.pelvis[:, 1] = 0.05 * SIDE_SIGN[side] * s.envelope
+    flight = window(u, 0.3, 0.62)
+    crouch = keyframes(u, (0.0, 0.25, 0.32, 0.62, 0.8, 1.0), (0, 1, 0, 0, 1, 0))
+    arc = 4.0 * flight * (1.0 - flight)
+    height = 0.14 * body.leg * amp
+    tr.root[:, 1] += height * arc - 0.08 * body.leg * crouch
+    tr.feet[:, side, 1] += height * arc * 0.9
+    tr.feet_pitch[:, side] = 0.4 * np.sin(np.pi * flight)
+    per_hop = (p.distance or 0.35 * body.leg * amp) if p.direction == "forward" else 0.0
+    travelled = (s.done + np.where(s.active, flight, 0.0)) * per_hop
+    tr.root[:, 2] += travelled
+    tr.feet[:, side, 2] += travelled
+    zero = np.zeros(s.frames)
+    raised = leg_target(body, tr, free, 0.3 * s.envelope, 1.5 * s.envelope)
+    tr.feet[:, free] = lifted_foot(tr.feet[0, free], raised, leg_target(body, tr, free, zero, zero))
+    tr.feet[:, free, 2] += travelled  # the raised foot travels with the body and lands where it arrived
+    tr.arms[:] = symmetric_arms(body, 0.12 + 0.5 * s.envelope, 0.2, bend=0.4 * s.envelope)
+    planted = np.stack([flight == 0] * 2, 1)
+    planted[:, free] = s.envelope == 0
     tr.root[:, 1] = settle_root(body, tr, planted)
     return tr, s.spans

@@ -21,6 +21,12 @@ LIMITS = (
 )
 
 
+def answer_order(item: tuple[str, int]) -> tuple:
+    """Numbers in numeric order (2 before 10), then words alphabetically."""
+    answer = item[0]
+    return (0, int(answer), "") if answer.isdigit() else (1, 0, answer)
+
+
 def build_command(cfg, preset: Preset) -> str:
     words = ["llamo data synth --out DIR", f"--preset {preset.name}"]
     counts = cfg.counts(preset)
@@ -39,7 +45,8 @@ def card_dict(cfg, preset: Preset, records: dict[str, list[Record]], timelines: 
         "frames": frames,
         "records": {split: len(recs) for split, recs in records.items()},
         "tasks": {split: dict(sorted(Counter(r.meta["task"] for r in recs).items())) for split, recs in records.items()},
-        "answers": {split: {task: dict(sorted(Counter(r.answer for r in recs if r.meta["task"] == task).items()))
+        "answers": {split: {task: dict(sorted(Counter(r.answer for r in recs if r.meta["task"] == task).items(),
+                                              key=answer_order))
                             for task in sorted({r.meta["task"] for r in recs})} for split, recs in records.items()},
         "actions": [m.action for m in preset.moves],
         "phrasings": {key: len(values) for key, values in preset.phrasings.items()},

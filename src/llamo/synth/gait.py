@@ -22,7 +22,8 @@ SWAY = 0.025  # m of sideways pelvis shift towards the standing foot, per metre 
 @dataclass(frozen=True)
 class Footstep:
     """One foot's move. side: 0 left, 1 right; start/end: lift-off and touch-down (s); ankle [3]: where it lands
-    (world); yaw: the foot's heading on landing; clearance: peak lift (m); pitch: peak toe-down angle in the air."""
+    (world); yaw: the foot's heading on landing; clearance: peak lift (m); pitch: peak toe-down angle in the air;
+    swing: how far the path bulges sideways/forward mid-air (a jogging heel kicks back: negative forward)."""
 
     side: int
     start: float
@@ -31,6 +32,7 @@ class Footstep:
     yaw: float
     clearance: float
     pitch: float = 0.3
+    swing: tuple[float, float] = (0.0, 0.0)  # (sideways, forward) m the path bulges by mid-air, foot's own frame
 
 
 def station_feet(body: Body, centre: np.ndarray, yaw: float) -> np.ndarray:
@@ -46,12 +48,17 @@ def place_feet(track: PoseTrack, steps: list[Footstep]) -> np.ndarray:
     planted = np.ones((track.frames, 2), bool)
     for step in sorted(steps, key=lambda s: s.start):
         s = step.side
+        if step.start >= t[-1]:
+            continue
         u = window(t, step.start, step.end)
         after = t >= step.start
         origin, origin_yaw = track.feet[after, s][0].copy(), float(track.feet_yaw[after, s][0])
         w = smoothstep(u[after])
         track.feet[after, s] = origin + w[:, None] * (step.ankle - origin)
-        track.feet[after, s, 1] += step.clearance * np.sin(np.pi * u[after]) ** 1.5
+        arc = np.sin(np.pi * u[after])
+        track.feet[after, s, 1] += step.clearance * arc**1.5
+        bulge = apply(y_rotation(track.feet_yaw[after, s]), np.array([step.swing[0], 0.0, step.swing[1]]))
+        track.feet[after, s] += (arc**2)[:, None] * bulge  # squared: the foot rises before it bulges
         track.feet_yaw[after, s] = origin_yaw + w * (step.yaw - origin_yaw)
         track.feet_pitch[after, s] = step.pitch * np.sin(np.pi * u[after])
         planted[(u > 0) & (u < 1), s] = False

@@ -44,14 +44,32 @@ def arm_from_angles(body: Body, arm: int, upper: tuple, fore: tuple) -> np.ndarr
     return np.stack(bones, -2)
 
 
+def reach_local(body: Body, target: np.ndarray, pole: np.ndarray) -> np.ndarray:
+    """Upper-arm and forearm directions [T, 2, 3] that bring a wrist to target [T, 3], given relative to its
+    shoulder in the chest frame, the elbow bending towards pole [3] or [T, 3] (chest frame)."""
+    origin = np.zeros_like(target)
+    elbow, wrist = two_link(origin, target, body.upper_arm, body.forearm, np.broadcast_to(pole, target.shape))
+    return np.stack([unit(elbow), unit(wrist - elbow)], 1)
+
+
+def shoulder_offset(body: Body, arm: int) -> np.ndarray:
+    """The shoulder joint [3] relative to spine3, in the chest frame."""
+    side = "lr"[arm]
+    return body.offsets[JOINT_INDEX[f"{side}_collar"]] + body.offsets[JOINT_INDEX[f"{side}_shoulder"]]
+
+
+def hands_at(body: Body, arm: int, point: np.ndarray, weight: np.ndarray, pole: tuple) -> np.ndarray:
+    """Arm directions [T, 2, 3] bringing the wrist to point [T, 3] (chest frame, from spine3), blended in from
+    the rest pose by weight [T]."""
+    dirs = reach_local(body, point - shoulder_offset(body, arm), np.array(pole, float))
+    return mix_dirs(np.repeat(rest_arms(body)[arm][None], len(weight), 0), dirs, weight)
+
+
 def reach(body: Body, track: PoseTrack, side: int, target: np.ndarray, pole: np.ndarray) -> np.ndarray:
-    """Upper-arm and forearm directions [T, 2, 3] (chest frame) that bring the wrist of `side` to target [T, 3]
-    (world), the elbow bending towards pole [T, 3] or [3] (chest frame)."""
+    """Like reach_local for a target [T, 3] in the world, as seen from the track's chest."""
     chest, shoulders = chest_frame(body, track)
     local = np.einsum("tji,tj->ti", chest, target - shoulders[:, side])  # world → chest frame
-    origin = np.zeros_like(local)
-    elbow, wrist = two_link(origin, local, body.upper_arm, body.forearm, np.broadcast_to(pole, local.shape))
-    return np.stack([unit(elbow), unit(wrist - elbow)], 1)
+    return reach_local(body, local, pole)
 
 
 def leg_target(body: Body, track: PoseTrack, side: int, flex: np.ndarray, knee: np.ndarray,

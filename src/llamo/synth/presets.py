@@ -109,7 +109,52 @@ SEVEN = Preset(
     length=(1, 3), questions=6, train=1200, test=300, phrasings=SEVEN_PHRASINGS,
 )
 
-PRESETS: dict[str, Preset] = {p.name: p for p in (SEVEN,)}
+GYM_PHRASINGS = {
+    "action_single": ("Which drill is this?", "Name the drill shown.", "What workout move is this?",
+                      "What is being practised here?", "Which exercise is on screen?",
+                      "Describe the move in a word or two."),
+    "action_order": ("Which drill is {ordinal} in the set?", "What does the athlete do {ordinal}?",
+                     "Name the {ordinal} drill.", "Which move is performed {ordinal} in this set?",
+                     "What's the {ordinal} part of the routine?", "In the routine, which drill comes {ordinal}?"),
+    "count": ("How many {plural} does the athlete perform?", "Give the number of {plural}.",
+              "How many {plural} were done?", "Total {plural}?", "What is the count of {plural}?",
+              "How many {plural} can you count?"),
+    "body_part": ("Which {limb} does the athlete use for {the}?", "Is it the left or right {limb} for {the}?",
+                  "During {the}, which {limb} works?", "Which {limb} leads {the}?",
+                  "For {the}, is the left or the right {limb} used?", "Which {limb} is active during {the}?"),
+    "before": ("Which drill comes right before {the}?", "What is done just ahead of {the}?",
+               "What precedes {the} in the routine?", "Name the drill before {the}.",
+               "Before {gerund}, which drill does the athlete do?", "What's the previous drill to {the}?"),
+    "after": ("Which drill comes right after {the}?", "What is done straight after {the}?",
+              "What follows {the} in the routine?", "Name the drill after {the}.",
+              "After {gerund}, which drill does the athlete do?", "What's the next drill after {the}?"),
+    "direction_turn": ("Which way does the athlete turn?", "Is the turn to the left or the right?", "Turning direction?",
+                       "Towards which side does the athlete rotate?", "Does the athlete turn left or right?",
+                       "Which side does the turn go to?"),
+    "direction_circles": ("Do the arm circles go forward or backward?", "Which way do the arms circle?",
+                          "Arm circle direction?", "Are the arms circling forwards or backwards?",
+                          "In which direction do the arm circles turn?", "Forward or backward arm circles?"),
+}
+
+GYM = Preset(
+    name="gym",
+    description="two to four of seven gym drills, 1-10 repetitions each",
+    moves=(
+        Move("lunge", "lunge", "lunges", "lunging", limb="leg", sides=LR, reps=(1, 10)),
+        Move("high knees", "high knee", "high knees", "doing high knees", reps=(1, 10)),
+        Move("punch", "punch", "punches", "punching", limb="hand", sides=LR, reps=(1, 10)),
+        Move("arm circles", "arm circle", "arm circles", "circling the arms", directions=("forward", "backward"),
+             direction_param="direction", asked=("forward", "backward"), direction_kind="direction_circles",
+             reps=(1, 10)),
+        Move("hop", "hop", "hops", "hopping", limb="leg", sides=LR, reps=(1, 10), fixed={"direction": "in place"}),
+        Move("turn", "turn", "turns", "turning", sides=LR, direction_param="side", asked=LR,
+             direction_kind="direction_turn", countable=False, reps=(1, 1), fixed={"angle": 90.0}, the="the turn"),
+        Move("bow", "bow", "bows", "bowing", reps=(1, 10)),
+    ),
+    length=(2, 4), questions=6, train=1000, test=250, phrasings=GYM_PHRASINGS,
+)
+
+PRESETS: dict[str, Preset] = {p.name: p for p in (SEVEN, GYM)}
 
 
 def get_preset(name: str) -> Preset:
