@@ -32,6 +32,8 @@ STAGE_CONFIGS = {
     "vq_tokens": ("baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct"),
     "text_only": ("baselines/text_only/instruct",),
 }
+# Overrides of what the first stage builds; later stages load it from the previous model folder.
+BUILT_ONCE = ("model.connector.", "model.motion_encoder.", "model.video.", "model.max_frames")
 CONTINUE_CONFIG = "cpu/instruct"  # --from MODEL: instruction tuning only, on the model's own connector
 
 
@@ -126,7 +128,7 @@ def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cr
         raise ConfigError(f"connector {connector!r}; accepted: {sorted(STAGE_CONFIGS)}")
     stages, previous = [], str(start_from) if start_from else None
     for name in names:
-        base = load_config(name, list(overrides))
+        base = load_config(name, [o for o in overrides if previous is None or not o.startswith(BUILT_ONCE)])
         fields = stage_overrides(base, counts, recipe, train_files)
         fields.update(out=str(out / base.stage), init_from=previous, seed=seed)
         if base.encoder_cache:
