@@ -53,7 +53,7 @@ def place_feet(track: PoseTrack, steps: list[Footstep]) -> np.ndarray:
         u = window(t, step.start, step.end)
         after = t >= step.start
         origin, origin_yaw = track.feet[after, s][0].copy(), float(track.feet_yaw[after, s][0])
-        w = smoothstep(u[after])
+        w = smoothstep(window(u[after], 0.12, 0.88))  # lift off and touch down vertically: no scuffing
         track.feet[after, s] = origin + w[:, None] * (step.ankle - origin)
         arc = np.sin(np.pi * u[after])
         track.feet[after, s, 1] += step.clearance * arc**1.5
