@@ -45,10 +45,10 @@ def data_synth(args: argparse.Namespace) -> None:
 
 
 def data_convert(args: argparse.Namespace) -> None:
-    """Convert any supported motion file (HumanML3D .npy, BABEL joints, BVH, DeepMimic, BlazePose) to canonical .npy."""
+    """Convert any motion file (HumanML3D/BABEL/BlazePose .npy, BVH, ASF/AMC, DeepMimic) to canonical .npy."""
     from .motion.io import load_motion, save_motion
 
-    motion = load_motion(args.motion, fps=args.fps, format=args.format)
+    motion = load_motion(args.motion, fps=args.fps, format=args.format, skeleton=args.skeleton)
     save_motion(motion, args.out)
     print(f"{args.out}: {motion.num_frames} frames at 20 fps ({motion.duration:.2f} s)")
 
@@ -58,7 +58,7 @@ def render(args: argparse.Namespace) -> None:
     from .motion.io import load_motion
     from .motion.render import render_motion
 
-    motion = load_motion(args.motion, fps=args.fps, format=args.format)
+    motion = load_motion(args.motion, fps=args.fps, format=args.format, skeleton=args.skeleton)
     marks = [int(m) for m in args.mark.split(",") if m.strip()] if args.mark else []
     bad = [m for m in marks if not 0 <= m < motion.num_frames]
     if bad:
@@ -229,9 +229,11 @@ def add_compare_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_motion_source(p: argparse.ArgumentParser) -> None:
-    p.add_argument("motion", type=Path, help="motion file (.npy, .bvh, DeepMimic .txt)")
-    p.add_argument("--fps", type=float, default=None, help="frame rate of files that do not store one")
+    p.add_argument("motion", type=Path, help="motion file (.npy, .bvh, .amc, DeepMimic .txt)")
+    p.add_argument("--fps", type=float, default=None, help="frame rate of files that do not store one (.amc: 120)")
     p.add_argument("--format", choices=["babel"], default=None, help="read .npy as BABEL/AMASS joints (z-up, 30 fps)")
+    p.add_argument("--skeleton", type=Path, default=None, help="an .amc file's .asf skeleton (default: <name>.asf, "
+                   "the subject's <07>.asf or the only .asf beside it)")
 
 
 def add_build_args(p: argparse.ArgumentParser) -> None:

@@ -2,7 +2,8 @@
 
 Accepted: .npy (T, 22, 3) canonical joints at 20 fps | .npy (T, 263) HumanML3D vectors | .npy (T, 33, 3|4)
 BlazePose world landmarks (needs fps) | .npy (T, J>=22, 3) with format="babel" (AMASS z-up, 30 fps) |
-.bvh | DeepMimic .txt/.json clips. `save_motion` writes the canonical .npy atomically.
+.bvh | .amc with its .asf skeleton | DeepMimic .txt/.json clips. `save_motion` writes the canonical .npy
+atomically.
 """
 
 import zipfile
@@ -12,6 +13,7 @@ import numpy as np
 
 from ..atomic import atomic_write
 from ..errors import MotionError
+from .formats.asf_amc import AMC_FPS, find_skeleton, read_asf_amc
 from .formats.babel import BABEL_FPS, read_babel
 from .formats.blazepose import NUM_LANDMARKS, read_blazepose
 from .formats.bvh import read_bvh
@@ -23,7 +25,7 @@ from .transforms import resample
 
 ACCEPTED = (
     ".npy of shape (T, 22, 3) joints at 20 fps, (T, 263) HumanML3D vectors or (T, 33, 3|4) BlazePose landmarks "
-    "(give fps); .npy with format='babel'; .bvh; DeepMimic .txt/.json"
+    "(give fps); .npy with format='babel'; .bvh; .amc with its .asf skeleton; DeepMimic .txt/.json"
 )
 FORMATS = ("babel",)
 NPY_MAGIC = b"\x93NUMPY"
@@ -52,7 +54,7 @@ def motion_from_array(array: np.ndarray, source: str, fps: float | None = None, 
         return read_babel(array, fps or BABEL_FPS, source)
     shape = array.shape
     if array.ndim == 3 and shape[1:] == (NUM_JOINTS, 3):
-        return resample(Motion(array, fps or CANONICAL_FPS), CANONICAL_FPS)
+        return resample(Motion(array, fps or CANONICAL_FPS, source_fps=fps or None), CANONICAL_FPS)
     if array.ndim == 2 and shape[1] == VEC_DIM:
         return read_humanml3d(array, source)
     if array.ndim == 3 and shape[1] == NUM_LANDMARKS and shape[2] in (3, 4):
@@ -62,11 +64,14 @@ def motion_from_array(array: np.ndarray, source: str, fps: float | None = None, 
     raise MotionError(f"{source}: array of shape {shape} is not a known motion; accepted: {ACCEPTED}")
 
 
-def load_motion(path: str | Path, fps: float | None = None, format: str | None = None) -> Motion:
-    """Read any supported motion file into a canonical Motion (joints [T, 22, 3], y-up, metres, 20 fps).
+def load_motion(path: str | Path, fps: float | None = None, format: str | None = None,
+                skeleton: str | Path | None = None) -> Motion:
+    """Read any supported motion file into a canonical Motion (joints [T, 22, 3], y-up, metres, 20 fps), keeping
+    the file's own frame rate as `source_fps`.
 
-    fps: the file's frame rate where the file does not say it (BlazePose arrays; overrides .npy defaults).
+    fps: the file's frame rate where the file does not say it (BlazePose arrays, AMC: 120; overrides .npy defaults).
     format: "babel" for BABEL-QA/AMASS joints.npy; otherwise inferred from suffix and shape.
+    skeleton: an .amc file's ASF skeleton (default: <stem>.asf, <subject>.asf or the only .asf beside it).
     """
     path = Path(path)
     if format is not None and format not in FORMATS:
@@ -76,6 +81,12 @@ def load_motion(path: str | Path, fps: float | None = None, format: str | None =
     if path.stat().st_size == 0:
         raise MotionError(f"{path}: the file is empty")
     suffix = path.suffix.lower()
+    if skeleton is not None and suffix != ".amc":
+        raise MotionError(f"{path}: skeleton= names the ASF of an .amc motion; a {suffix!r} file needs none")
+    if suffix == ".amc":
+        return read_asf_amc(path, find_skeleton(path, skeleton), AMC_FPS if fps is None else fps)
+    if suffix == ".asf":
+        raise MotionError(f"{path}: an ASF file holds a skeleton, no motion; load the .amc that moves it")
     if suffix == ".npy":
         return motion_from_array(read_npy(path), str(path), fps, format)
     if suffix == ".bvh":

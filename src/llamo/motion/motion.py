@@ -1,7 +1,8 @@
 """`Motion`: the one canonical motion every source converts into, validated on construction.
 
 joints: float32 [T, J=22, 3], SMPL/HumanML3D order (skeleton.py), y-up, metres; fps: frames per second
-(20 once a reader is done; other rates exist only between a reader and its resampling).
+(20 once a reader is done; other rates exist only between a reader and its resampling); source_fps: the
+frame rate of the file the motion was read from (None when unknown), kept through resampling.
 """
 
 from dataclasses import dataclass
@@ -57,15 +58,19 @@ def check_joints(joints: np.ndarray, source: str = "motion") -> np.ndarray:
 
 @dataclass(frozen=True)
 class Motion:
-    """A validated motion. joints: float32 [T, 22, 3] (y-up, metres); fps: frames per second."""
+    """A validated motion. joints: float32 [T, 22, 3] (y-up, metres); fps: frames per second of `joints`;
+    source_fps: the source file's own frame rate (None: unknown, or the file was canonical already)."""
 
     joints: np.ndarray
     fps: float = CANONICAL_FPS
+    source_fps: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "joints", check_joints(self.joints))
         if not (np.isfinite(self.fps) and self.fps > 0):
             raise MotionError(f"fps must be a positive number, got {self.fps!r}")
+        if self.source_fps is not None and not (np.isfinite(self.source_fps) and self.source_fps > 0):
+            raise MotionError(f"source_fps must be a positive number or None (unknown), got {self.source_fps!r}")
         self.joints.flags.writeable = False
 
     @property
@@ -78,5 +83,5 @@ class Motion:
         return (self.num_frames - 1) / self.fps
 
     def with_joints(self, joints: np.ndarray) -> "Motion":
-        """A new Motion at the same fps."""
-        return Motion(joints, self.fps)
+        """A new Motion at the same fps, from the same source rate."""
+        return Motion(joints, self.fps, self.source_fps)

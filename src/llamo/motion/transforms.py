@@ -50,14 +50,15 @@ def heading(joints: np.ndarray) -> np.ndarray:
 
 
 def resample(motion: Motion, fps: float = CANONICAL_FPS) -> Motion:
-    """Linearly interpolate joints to `fps`, keeping the duration (the last frame lands on or before the end)."""
+    """Linearly interpolate joints to `fps`, keeping the duration (the last frame lands on or before the end)
+    and `source_fps`."""
     if fps <= 0:
         raise MotionError(f"target fps must be positive, got {fps}")
     if np.isclose(fps, motion.fps):
-        return Motion(motion.joints, fps)
+        return Motion(motion.joints, fps, motion.source_fps)
     source_t = np.arange(motion.num_frames) / motion.fps
     target_t = np.arange(int(np.floor(motion.duration * fps + 1e-6)) + 1) / fps
-    return Motion(interpolate_frames(motion.joints, source_t, target_t), fps)
+    return Motion(interpolate_frames(motion.joints, source_t, target_t), fps, motion.source_fps)
 
 
 def interpolate_frames(joints: np.ndarray, source_t: np.ndarray, target_t: np.ndarray) -> np.ndarray:
@@ -72,7 +73,7 @@ def change_speed(motion: Motion, factor: float) -> Motion:
     """Play `factor` times faster (factor > 1 → fewer frames) at the same fps."""
     if factor <= 0:
         raise MotionError(f"speed factor must be positive, got {factor}")
-    return resample(Motion(motion.joints, motion.fps * factor), motion.fps)
+    return resample(Motion(motion.joints, motion.fps * factor, motion.source_fps), motion.fps)
 
 
 def rescale(motion: Motion, factor: float) -> Motion:
@@ -125,4 +126,5 @@ def concatenate(motions: list[Motion], blend_frames: int = 6) -> Motion:
         w = np.linspace(0.0, 1.0, n)[:, None, None]  # [n, 1, 1]: 0 keeps the previous frame, 1 the next
         blended = (1.0 - w) * joints[-n:] + w * nxt[:n]
         joints = np.concatenate([joints[:-n], blended, nxt[n:]])
-    return Motion(joints, motions[0].fps)
+    sources = {m.source_fps for m in motions}
+    return Motion(joints, motions[0].fps, sources.pop() if len(sources) == 1 else None)

@@ -21,7 +21,7 @@ def read_babel(array: np.ndarray, fps: float = BABEL_FPS, source: str = "BABEL j
     if array.ndim != 3 or array.shape[1] < NUM_JOINTS or array.shape[2] != 3:
         raise MotionError(f"{source}: shape {array.shape}; expected (T, J >= {NUM_JOINTS}, 3) AMASS SMPL joints")
     joints = to_y_up(array[:, :NUM_JOINTS].astype(np.float64), "z")
-    return resample(Motion(joints, fps), CANONICAL_FPS)
+    return resample(Motion(joints, fps, source_fps=fps), CANONICAL_FPS)
 
 
 def babel_joints_path(root: str | Path, babel_id: str) -> Path:

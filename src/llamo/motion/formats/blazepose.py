@@ -54,4 +54,4 @@ def read_blazepose(landmarks: np.ndarray, fps: float, source: str = "BlazePose l
         raise MotionError(f"{source}: shape {landmarks.shape}; expected (T, {NUM_LANDMARKS}, 3 or 4) world landmarks")
     joints = landmarks_to_joints(to_y_up(landmarks[..., :3].astype(np.float64), "-y"))
     joints[..., 1] -= joints[:, [JOINT_INDEX[n] for n in ("l_ankle", "r_ankle", "l_foot", "r_foot")], 1].min()
-    return resample(Motion(joints, fps), CANONICAL_FPS)
+    return resample(Motion(joints, fps, source_fps=fps), CANONICAL_FPS)

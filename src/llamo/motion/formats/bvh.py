@@ -1,7 +1,8 @@
-"""BVH (Biovision hierarchy) motion capture → canonical `Motion`: parser, forward kinematics, joint-name mapping.
+"""BVH (Biovision hierarchy) motion capture → canonical `Motion`: parser, forward kinematics, units.
 
 Shapes: T frames, C channels per frame row, N BVH nodes (End Sites included), J=22 canonical joints.
-Names of CMU (cgspeed), Mixamo (`mixamorig:` stripped) and SMPL skeletons are matched case-insensitively.
+Joints are mapped by the skeleton's structure (`skeleton_map.py`), so any naming family reads: CMU/cgspeed,
+Mixamo, MotionBuilder, 3ds Max Biped, Biovision, SMPL, Unreal, or none at all.
 Position channels replace the OFFSET components they name, as Blender's importer and Holden's BVH.py do.
 Units come from the rest-pose height (`UNIT_RANGES`) unless `scale` is given.
 """
@@ -13,8 +14,9 @@ import numpy as np
 
 from ...errors import MotionError
 from ..motion import CANONICAL_FPS, Motion, check_joints
-from ..skeleton import JOINT_INDEX, JOINT_NAMES, NUM_JOINTS
+from ..skeleton import JOINT_INDEX
 from ..transforms import resample, to_y_up
+from .skeleton_map import JointTree, map_skeleton, to_canonical
 
 AXES = {"X": 0, "Y": 1, "Z": 2}
 CHANNEL_NAMES = tuple(f"{axis}{kind}" for kind in ("position", "rotation") for axis in AXES)
@@ -22,26 +24,6 @@ CHANNEL_NAMES = tuple(f"{axis}{kind}" for kind in ("position", "rotation") for a
 # 1/0.45 inch (`length 0.45`, 0.056444 m), kept by the cgspeed conversion: subject 01 measures 23 units.
 UNIT_RANGES = ((1.0, 2.5, 1.0, "metres"), (15.0, 38.0, 0.0254 / 0.45, "CMU ASF units"),
                (39.0, 99.0, 0.0254, "inches"), (100.0, 250.0, 0.01, "centimetres"))
-CENTRAL_ALIASES = {"pelvis": ("hips", "pelvis", "hip"), "neck": ("neck", "neck1", "neck_01"), "head": ("head",),
-                   "spine1": ("spine1",), "spine2": ("spine2",), "spine3": ("spine3",)}
-# "{side}" is left/right, "{s}" is l/r. CMU/Mixamo spellings first, then SMPL's; the underscore tells
-# SMPL's "left_shoulder" (upper arm) from CMU's "LeftShoulder" (collar bone).
-SIDED_ALIASES = {
-    "hip": ("{side}upleg", "{side}upperleg", "{side}thigh", "{s}_hip", "{side}_hip"),
-    "knee": ("{side}leg", "{side}lowerleg", "{side}lowleg", "{side}shin", "{s}_knee", "{side}_knee"),
-    "ankle": ("{side}foot", "{side}ankle", "{s}_ankle", "{side}_ankle"),
-    "foot": ("{side}toebase", "{side}toe", "{side}toes", "{s}_foot", "{side}_foot", "{s}_toe"),
-    "collar": ("{side}shoulder", "{side}collar", "{side}clavicle", "{s}_collar", "{side}_collar"),
-    "shoulder": ("{side}arm", "{side}uparm", "{side}upperarm", "{s}_shoulder", "{side}_shoulder"),
-    "elbow": ("{side}forearm", "{side}lowerarm", "{side}elbow", "{s}_elbow", "{side}_elbow"),
-    "wrist": ("{side}hand", "{side}wrist", "{s}_wrist", "{side}_wrist"),
-}
-SPINE = ("spine1", "spine2", "spine3")
-# Unless all three SMPL spine names exist, the spine joints sit at these fractions of the arc length of the
-# BVH's own pelvis→neck chain: skeletons disagree on how many spine bones there are (CMU 3, Mixamo 3, others 1-4).
-SPINE_FRACTIONS = (0.25, 0.5, 0.75)
-# Collars fall back to midway between neck and shoulder; every other joint must be found.
-REQUIRED = tuple(n for n in JOINT_NAMES if n not in SPINE + ("l_collar", "r_collar"))
 
 
 @dataclass
@@ -203,72 +185,10 @@ def rest_frame(joints: list[BvhJoint], num_channels: int) -> np.ndarray:
     return frame
 
 
-def _alias_table() -> dict[str, tuple[str, ...]]:
-    table = dict(CENTRAL_ALIASES)
-    for part, aliases in SIDED_ALIASES.items():
-        for s, side in (("l", "left"), ("r", "right")):
-            table[f"{s}_{part}"] = tuple(a.format(s=s, side=side) for a in aliases)
-    return table
-
-
-def match_joints(joints: list[BvhJoint], source: str = "BVH") -> dict[str, int]:
-    """Canonical joint name → index into `joints`, for every canonical joint found (spine only as a full triple)."""
-    by_name: dict[str, int] = {}
-    for i, joint in enumerate(joints):
-        if not joint.end_site:
-            by_name.setdefault(joint.name.split(":")[-1].strip().lower().removeprefix("mixamorig_"), i)
-    found = {c: next(by_name[a] for a in aliases if a in by_name)
-             for c, aliases in _alias_table().items() if any(a in by_name for a in aliases)}
-    if not all(n in found for n in SPINE):
-        found = {c: i for c, i in found.items() if c not in SPINE}
-    for s in "lr":  # a skeleton without toe joints still ends each foot with an End Site
-        ends = [i for i, j in enumerate(joints) if j.end_site and j.parent == found.get(f"{s}_ankle")]
-        if f"{s}_foot" not in found and ends:
-            found[f"{s}_foot"] = ends[0]
-    missing = [n for n in REQUIRED if n not in found]
-    if missing:
-        raise MotionError(
-            f"{source}: no BVH joint found for the canonical joints {missing}; the file's joints are "
-            f"{[j.name for j in joints if not j.end_site]}. Accepted names: CMU/Mixamo (Hips, LeftUpLeg, LeftLeg, "
-            "LeftFoot, LeftArm, LeftForeArm, LeftHand, Neck, Head, ...; 'mixamorig:' prefix allowed) or SMPL "
-            "(Pelvis, L_Hip or left_hip, ...)")
-    return found
-
-
-def _along_chain(points: np.ndarray, fractions: tuple[float, ...]) -> np.ndarray:
-    """Points [T, F, 3] at `fractions` of the arc length of polylines [T, P, 3] (bone lengths from frame 0)."""
-    lengths = np.linalg.norm(np.diff(points[0], axis=0), axis=-1)  # [P-1]
-    cumulative = np.concatenate([[0.0], np.cumsum(lengths)])  # [P]
-    out = []
-    for fraction in fractions:
-        target = fraction * cumulative[-1]
-        k = min(int(np.searchsorted(cumulative, target, side="right")) - 1, len(lengths) - 1)
-        w = (target - cumulative[k]) / lengths[k] if lengths[k] > 0 else 0.0
-        out.append((1.0 - w) * points[:, k] + w * points[:, k + 1])
-    return np.stack(out, axis=1)
-
-
-def _spine_chain(joints: list[BvhJoint], mapping: dict[str, int]) -> list[int]:
-    """BVH indices from the pelvis up to the neck; just those two if the neck is not below the pelvis."""
-    chain = [mapping["neck"]]
-    while chain[-1] != mapping["pelvis"] and joints[chain[-1]].parent >= 0:
-        chain.append(joints[chain[-1]].parent)
-    return chain[::-1] if chain[-1] == mapping["pelvis"] else [mapping["pelvis"], mapping["neck"]]
-
-
-def to_canonical(positions: np.ndarray, joints: list[BvhJoint], mapping: dict[str, int]) -> np.ndarray:
-    """BVH node positions [T, N, 3] → canonical joints [T, 22, 3], filling spine and collars where unmatched."""
-    out = np.zeros((len(positions), NUM_JOINTS, 3))  # [T, 22, 3]
-    for name, index in mapping.items():
-        out[:, JOINT_INDEX[name]] = positions[:, index]
-    if "spine1" not in mapping:
-        spine = _along_chain(positions[:, _spine_chain(joints, mapping)], SPINE_FRACTIONS)  # [T, 3, 3]
-        out[:, [JOINT_INDEX[n] for n in SPINE]] = spine
-    for s in "lr":
-        if f"{s}_collar" not in mapping:  # SMPL's collar joint sits between the neck base and the shoulder
-            neck, shoulder = out[:, JOINT_INDEX["neck"]], out[:, JOINT_INDEX[f"{s}_shoulder"]]
-            out[:, JOINT_INDEX[f"{s}_collar"]] = 0.5 * (neck + shoulder)
-    return out
+def joint_tree(joints: list[BvhJoint]) -> JointTree:
+    """The HIERARCHY as a `JointTree` (End Sites are end points, not joints)."""
+    return JointTree(tuple(j.name for j in joints), tuple(j.parent for j in joints),
+                     tuple(not j.end_site for j in joints))
 
 
 def detect_scale(rest: np.ndarray, source: str = "BVH") -> float:
@@ -284,27 +204,34 @@ def detect_scale(rest: np.ndarray, source: str = "BVH") -> float:
                       "or check up=")
 
 
+def check_duration(num_frames: int, fps: float, source: str) -> None:
+    """MotionError unless `num_frames` at `fps` last long enough for 2 canonical frames."""
+    if (num_frames - 1) / fps * CANONICAL_FPS + 1e-6 < 1.0:
+        raise MotionError(f"{source}: the clip lasts {(num_frames - 1) / fps:.3g} s; "
+                          f"at least {1 / CANONICAL_FPS:g} s is needed for 2 frames at {CANONICAL_FPS:g} fps")
+
+
 def _frame_rate(frame_time: float, num_frames: int, source: str) -> float:
     """Frames per second, snapped to a whole number when the file merely rounded its Frame Time (CMU: 0.008333):
     left unsnapped, resampling would drop the clip's last 20 fps frame."""
     fps = 1.0 / frame_time
     fps = float(round(fps)) if abs(fps - round(fps)) < 1e-3 * fps else fps
-    if (num_frames - 1) / fps * CANONICAL_FPS + 1e-6 < 1.0:
-        raise MotionError(f"{source}: the clip lasts {(num_frames - 1) / fps:.3g} s; "
-                          f"at least {1 / CANONICAL_FPS:g} s is needed for 2 frames at {CANONICAL_FPS:g} fps")
+    check_duration(num_frames, fps, source)
     return fps
 
 
 def read_bvh(path: str | Path, scale: float | None = None, up: str = "y") -> Motion:
-    """Read a BVH file → Motion (joints [T, 22, 3], y-up, metres, 20 fps). scale: metres per file unit
-    (detected from the rest-pose height when None); up: the file's up axis, as `transforms.to_y_up` takes it."""
+    """Read a BVH file → Motion (joints [T, 22, 3], y-up, metres, 20 fps; source_fps from its Frame Time).
+    scale: metres per file unit (detected from the rest-pose height when None); up: the file's up axis, as
+    `transforms.to_y_up` takes it."""
     source = str(path)
     joints, frames, frame_time = parse_bvh(_read_text(path, source), source)
-    mapping = match_joints(joints, source)
-    canonical = to_y_up(to_canonical(forward_kinematics(joints, frames), joints, mapping), up)  # [T, 22, 3]
+    fps = _frame_rate(frame_time, len(frames), source)
+    rest = to_y_up(forward_kinematics(joints, rest_frame(joints, frames.shape[1]))[0], up)  # [N, 3]
+    mapping = map_skeleton(joint_tree(joints), rest, source)
+    canonical = to_y_up(to_canonical(forward_kinematics(joints, frames), mapping), up)  # [T, 22, 3]
     if scale is None:
-        rest = forward_kinematics(joints, rest_frame(joints, frames.shape[1]))  # [1, N, 3]
-        scale = detect_scale(to_y_up(to_canonical(rest, joints, mapping), up)[0], source)
+        scale = detect_scale(to_canonical(rest[None], mapping)[0], source)
     elif not (np.isfinite(scale) and scale > 0):
         raise MotionError(f"{source}: scale={scale!r}; expected metres per file unit > 0 (e.g. 0.01 for centimetres)")
-    return resample(Motion(check_joints(canonical * scale, source), _frame_rate(frame_time, len(frames), source)))
+    return resample(Motion(check_joints(canonical * scale, source), fps, source_fps=fps))

@@ -128,7 +128,8 @@ def parse_clip(path: Path) -> tuple[np.ndarray, bool]:
 
 
 def read_deepmimic(path: str | Path, fps: float = 20.0) -> Motion:
-    """A DeepMimic humanoid clip → canonical Motion at `fps`, facing +z at the start."""
+    """A DeepMimic humanoid clip → canonical Motion at `fps`, facing +z at the start; source_fps: the clip's
+    rate (1 / its median frame duration)."""
     import pybullet_data
 
     frames, _ = parse_clip(Path(path))
@@ -136,4 +137,5 @@ def read_deepmimic(path: str | Path, fps: float = 20.0) -> Motion:
     joints = humanoid_to_smpl(*forward_kinematics(frames, offsets)) @ y_rotation(-np.pi / 2).T
     times = np.concatenate([[0.0], np.cumsum(frames[:-1, 0])])
     target = np.arange(int(np.floor(times[-1] * fps + 1e-6)) + 1) / fps
-    return Motion(interpolate_frames(joints, times, target), fps)
+    clip_fps = float(1.0 / np.median(frames[:-1, 0]))
+    return Motion(interpolate_frames(joints, times, target), fps, source_fps=clip_fps)

@@ -16,6 +16,7 @@ from ..skeleton import NUM_JOINTS
 from ..transforms import canonicalize, y_rotation
 
 VEC_DIM = 263
+HUMANML3D_FPS = 20.0  # the rate HumanML3D's own pipeline resamples every motion to
 RIC = slice(4, 4 + (NUM_JOINTS - 1) * 3)
 ROT6D = slice(RIC.stop, RIC.stop + (NUM_JOINTS - 1) * 6)
 LOCAL_VEL = slice(ROT6D.stop, ROT6D.stop + NUM_JOINTS * 3)
@@ -56,10 +57,10 @@ def joints_to_vecs(motion: Motion) -> np.ndarray:
 
 
 def read_humanml3d(array: np.ndarray, source: str = "HumanML3D") -> Motion:
-    """A `new_joints` (T, 22, 3) or `new_joint_vecs` (T, 263) array → Motion at 20 fps."""
+    """A `new_joints` (T, 22, 3) or `new_joint_vecs` (T, 263) array → Motion at 20 fps, HumanML3D's own rate."""
     array = np.asarray(array)
     if array.ndim == 2 and array.shape[1] == VEC_DIM:
         if not np.isfinite(array).all():
             raise MotionError(f"{source}: HumanML3D vectors contain NaN/Inf")
-        return Motion(vecs_to_joints(array))
-    return Motion(array)
+        return Motion(vecs_to_joints(array), source_fps=HUMANML3D_FPS)
+    return Motion(array, source_fps=HUMANML3D_FPS)
