@@ -89,7 +89,8 @@ def test_phrasings_are_many_and_unlike_mocapqa(preset):
 
 
 def test_the_command_builds_a_folder(tmp_path, capsys):
-    assert main(["data", "synth", "--out", str(tmp_path / "gym"), "--preset", "gym", "--train", "2", "--test", "1"]) == 0
+    args = ["data", "synth", "--out", str(tmp_path / "gym"), "--preset", "gym", "--train", "2", "--test", "1"]
+    assert main(args) == 0
     assert "synth-gym" in capsys.readouterr().out
     assert len(load_records(tmp_path / "gym" / "train.json")) >= 2
     assert main(["data", "synth", "--out", str(tmp_path / "x"), "--preset", "nope"]) == 2

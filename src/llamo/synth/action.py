@@ -58,6 +58,15 @@ class ActionSpec:
     sides: tuple[str, ...] = ()
     directions: tuple[str, ...] = ()
     countable: bool = True
+    angled: bool = False  # reads params.angle (turns; circle walks)
+
+    def used(self, params: ActionParams) -> dict:
+        """The parameters this action reads, as a dict (for timelines: no misleading defaults)."""
+        out = params.to_dict()
+        unused = {"side": not self.sides, "direction": not self.directions, "distance": params.distance == 0,
+                  "duration": params.duration == 0,
+                  "angle": not (self.angled and (not self.directions or params.direction.startswith("circle")))}
+        return {k: v for k, v in out.items() if not unused.get(k, False)}
 
 
 @dataclass(frozen=True)

@@ -18,14 +18,14 @@ from .body import Body
 LR = ("left", "right")
 
 ACTIONS: dict[str, ActionSpec] = {
-    "walk": ActionSpec(walk, directions=WALK_DIRECTIONS),
+    "walk": ActionSpec(walk, directions=WALK_DIRECTIONS, angled=True),
     "squat": ActionSpec(squat),
     "jumping jacks": ActionSpec(jumping_jacks),
     "jump": ActionSpec(jump, directions=tuple(TRAVEL)),
     "kick": ActionSpec(kick, sides=LR),
     "wave": ActionSpec(wave, sides=LR),
     "raise arm": ActionSpec(raise_arm, sides=(*LR, "both")),
-    "turn": ActionSpec(turn, sides=LR),
+    "turn": ActionSpec(turn, sides=LR, angled=True),
     "run": ActionSpec(run),
     "high knees": ActionSpec(high_knees),
     "jog in place": ActionSpec(jog_in_place),

@@ -145,7 +145,8 @@ def split_stance(body: Body, p: ActionParams, rng: np.random.Generator, backward
     reach = -(0.9 * body.thigh + 0.85 * body.shin) * amp if backward else pelvis_z + 0.9 * body.thigh * amp
     mover, stayer = side, 1 - side
     tr.feet[:, mover, 2] += reach * out
-    tr.feet[:, mover, 1] += 0.06 * body.leg * (np.sin(np.pi * window(u, 0.0, keys[1])) + np.sin(np.pi * window(u, keys[4], 1.0)))
+    airborne = np.sin(np.pi * window(u, 0.0, keys[1])) + np.sin(np.pi * window(u, keys[4], 1.0))
+    tr.feet[:, mover, 1] += 0.06 * body.leg * airborne
     back = mover if backward else stayer
     toe = tr.feet[:, back] + apply(y_rotation(tr.feet_yaw[:, back]), body.offsets[FOOT_JOINTS[back]])
     tr.feet_pitch[:, back] = (1.1 if backward else 0.7) * sink  # the back heel rises about the planted toes

@@ -12,7 +12,8 @@ from .presets import Preset
 SPLIT_RULE = (
     "Held-out random seeds only: train and test are drawn from the same distribution (same actions, parameter "
     "ranges, phrasings and bodies) by generators seeded (seed, 0) and (seed, 1); every motion has its own body, "
-    "timing and noise, so no test motion occurs in training. It measures fitting the world, not generalising to a new one."
+    "timing and noise, so no test motion occurs in training. It measures fitting the world, not generalising to a "
+    "new one."
 )
 LIMITS = (
     "Procedural motion on the SMPL 22-joint skeleton: every joint is placed by forward kinematics with fixed bone "
@@ -35,7 +36,8 @@ def build_command(cfg, preset: Preset) -> str:
 
 
 def card_dict(cfg, preset: Preset, records: dict[str, list[Record]], timelines: dict) -> dict:
-    frames = {split: sum(t["frames"] for mid, t in timelines.items() if mid.startswith(f"{split}_")) for split in records}
+    frames = {split: sum(t["frames"] for mid, t in timelines.items() if mid.startswith(f"{split}_"))
+              for split in records}
     return {
         "name": f"synth-{preset.name}",
         "description": preset.description,
@@ -44,7 +46,8 @@ def card_dict(cfg, preset: Preset, records: dict[str, list[Record]], timelines: 
         "motions": {split: len({r.meta["motion_id"] for r in recs}) for split, recs in records.items()},
         "frames": frames,
         "records": {split: len(recs) for split, recs in records.items()},
-        "tasks": {split: dict(sorted(Counter(r.meta["task"] for r in recs).items())) for split, recs in records.items()},
+        "tasks": {split: dict(sorted(Counter(r.meta["task"] for r in recs).items()))
+                  for split, recs in records.items()},
         "answers": {split: {task: dict(sorted(Counter(r.answer for r in recs if r.meta["task"] == task).items(),
                                               key=answer_order))
                             for task in sorted({r.meta["task"] for r in recs})} for split, recs in records.items()},

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .action import ActionClip, ActionParams
-from .actions import perform
+from .actions import ACTIONS, perform
 from .body import Body
 from .kinematics import forward_kinematics
 from .pose import PoseTrack, blend, concat
@@ -127,14 +127,14 @@ def compose(body: Body, steps: list[Step], rng: np.random.Generator, heading: fl
         if step.upper:
             extra = perform(step.upper[0], body, step.upper[1], rng, noise)
             track, spans = overlay_upper(clip, extra)
-            upper = (extra.name, extra.params.to_dict(), spans)
+            upper = (extra.name, ACTIONS[extra.name].used(extra.params), spans)
         track = place(track, root, yaw)
         if pieces:
             between = transition(pieces[-1], track, frames_for(rng.uniform(*TRANSITION_S)), 0.08 * body.leg)
             pieces.append(between)
             frame += between.frames
         upper = upper and (upper[0], upper[1], shifted(upper[2], frame))
-        timeline.append(Segment(clip.name, clip.params.to_dict(), frame, frame + track.frames,
+        timeline.append(Segment(clip.name, ACTIONS[clip.name].used(clip.params), frame, frame + track.frames,
                                 shifted(clip.spans, frame), upper))
         pieces.append(track)
         frame += track.frames

@@ -68,7 +68,8 @@ def place_feet(track: PoseTrack, steps: list[Footstep]) -> np.ndarray:
 def follow_feet(body: Body, track: PoseTrack, planted: np.ndarray, smoothing: float) -> None:
     """Set the pelvis position (xz) and heading of `track` (in place) from its feet: the midpoint of the feet and
     their mean heading, smoothed over `smoothing` frames, plus a sway towards the foot bearing the weight."""
-    centre = track.feet.mean(axis=1)[:, [0, 2]] - apply(y_rotation(track.feet_yaw.mean(1)), rest_feet(body).mean(0))[:, [0, 2]]
+    stance_centre = apply(y_rotation(track.feet_yaw.mean(1)), rest_feet(body).mean(0))  # feet midpoint → pelvis
+    centre = (track.feet.mean(axis=1) - stance_centre)[:, [0, 2]]
     yaw = gaussian_smooth(np.unwrap(track.feet_yaw, axis=0).mean(1, keepdims=True), smoothing)[:, 0]
     support = gaussian_smooth((planted[:, :1] * 1.0 - planted[:, 1:]), smoothing / 2)[:, 0]  # + left foot only
     left = np.stack([np.cos(yaw), -np.sin(yaw)], -1)  # the person's left in the xz plane

@@ -45,7 +45,8 @@ def unit(vec: np.ndarray) -> np.ndarray:
     return vec / np.maximum(np.linalg.norm(vec, axis=-1, keepdims=True), 1e-9)
 
 
-def two_link(root: np.ndarray, target: np.ndarray, a: float, b: float, pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def two_link(root: np.ndarray, target: np.ndarray, a: float, b: float,
+             pole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Middle and end joints [..., 3] of a chain root→mid (length a)→end (length b) reaching for target [..., 3],
     bending towards pole [..., 3]. The reach is clamped to what the lengths allow, so |mid-root| = a and
     |end-mid| = b always."""

@@ -86,7 +86,8 @@ def standing(body: Body, frames: int) -> PoseTrack:
     return PoseTrack(
         root=np.tile([0.0, body.pelvis_height, 0.0], (frames, 1)), yaw=np.zeros(frames), pelvis=zeros3.copy(),
         spine=zeros3.copy(), neck=zeros3.copy(), feet=np.tile(rest_feet(body), (frames, 1, 1)),
-        feet_yaw=np.zeros((frames, 2)), feet_pitch=np.zeros((frames, 2)), arms=np.tile(rest_arms(body), (frames, 1, 1, 1)),
+        feet_yaw=np.zeros((frames, 2)), feet_pitch=np.zeros((frames, 2)),
+        arms=np.tile(rest_arms(body), (frames, 1, 1, 1)),
     )
 
 
