@@ -133,3 +133,16 @@ def test_bodies_vary_in_height_and_keep_their_feet_on_the_floor():
         rest = Body.from_proportions(h).rest()
         assert rest[:, 1].min() == pytest.approx(Body.from_proportions(h).toe_height)
         assert rest[J["head"], 1] < h
+
+
+@pytest.mark.parametrize("amplitude", [0.75, 1.1])
+def test_the_preset_amplitude_range_keeps_each_action_recognisable(amplitude):
+    for name, extra in (("jumping jacks", {}), ("raise arm", {"side": "both"})):
+        joints, _ = run(name, amplitude=amplitude, **extra)
+        assert joints[:, [J["l_wrist"], J["r_wrist"]], 1].min(1).max() > joints[:, J["head"], 1].max()
+    squat, _ = run("squat", amplitude=amplitude)
+    assert squat[0, 0, 1] - squat[:, 0, 1].min() > 0.2
+    kick, _ = run("kick", amplitude=amplitude, side="left")
+    assert kick[:, J["l_ankle"], 1].max() > kick[0, J["l_knee"], 1]
+    wave, _ = run("wave", amplitude=amplitude, side="left")
+    assert wave[:, J["l_wrist"], 1].max() > wave[:, J["l_shoulder"], 1].max() + 0.15

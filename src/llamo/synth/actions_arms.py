@@ -43,7 +43,7 @@ def raise_arm(body: Body, p: ActionParams, rng: np.random.Generator):
     s = schedule(rng, p.reps, 1.8 / p.speed, intro=0.2, outro=0.3)
     tr = standing(body, s.frames)
     up = np.where(s.active, plateau(s.phase, 0.4, 0.7), 0.0)
-    top = np.pi * np.clip(0.93 * p.amplitude, 0.6, 0.97)
+    top = np.pi * np.clip(0.72 + 0.22 * p.amplitude, 0.8, 0.97)  # always well above the head
     elevation = 0.12 + (top - 0.12) * up
     for arm in arm_sides(p.side):
         tr.arms[:, arm] = arm_from_angles(body, arm, (elevation, 1.2), (elevation + 0.05 * up, 1.2))

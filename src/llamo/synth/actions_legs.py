@@ -62,7 +62,7 @@ def jumping_jacks(body: Body, p: ActionParams, rng: np.random.Generator):
     landing = bump(window(u, 0.22, 0.5)) + bump(window(u, 0.72, 1.0))
     tr.root[:, 1] += hop * air - lowering * spread - 0.04 * body.leg * landing * (1 - 0.5 * spread)
     arms = smoothstep(window(u, 0.0, 0.3)) - smoothstep(window(u, 0.5, 0.8))
-    tr.arms[:] = symmetric_arms(body, 0.12 + 2.78 * np.clip(p.amplitude, 0.6, 1.0) * arms, 0.05, bend=0.1 * (1 - arms))
+    tr.arms[:] = symmetric_arms(body, 0.12 + 2.78 * np.clip(p.amplitude, 0.9, 1.0) * arms, 0.05, bend=0.1 * (1 - arms))
     tr.root[:, 1] = settle_root(body, tr, (air == 0)[:, None].repeat(2, 1))
     return tr, s.spans
 
