@@ -71,7 +71,7 @@ def jump(body: Body, p: ActionParams, rng: np.random.Generator):
     """Jumps: crouch with arms back, swing them up and take off, land softly; in place or travelling
     (direction forward/backward/left/right, distance metres per jump). Uses reps, speed, amplitude, direction,
     distance."""
-    s = schedule(rng, p.reps, 1.5 / p.speed, intro=0.3, outro=0.4)
+    s = schedule(rng, p.reps, 1.6 / min(p.speed, 1.1), intro=0.3, outro=0.4)  # arm swings cap the tempo
     tr = standing(body, s.frames)
     u = np.where(s.active, s.phase, 0.0)
     amp = np.clip(p.amplitude, 0.5, 1.2)
@@ -92,7 +92,7 @@ def jump(body: Body, p: ActionParams, rng: np.random.Generator):
     for axis, component in ((0, unit_x), (2, unit_z)):
         tr.root[:, axis] += component * distance * travelled
         tr.feet[:, :, axis] += (component * distance * travelled)[:, None]
-    swing = keyframes(u, (0.0, 0.3, 0.52, 0.68, 0.9, 1.0), (0.12, -0.8, 2.0, 1.6, 0.3, 0.12))
+    swing = keyframes(u, (0.0, 0.28, 0.55, 0.7, 0.9, 1.0), (0.12, -0.7, 2.0, 1.6, 0.3, 0.12))
     tr.arms[:] = symmetric_arms(body, swing, FORWARD_PLANE, bend=0.2)
     tr.root[:, 1] = settle_root(body, tr, ~airborne[:, None].repeat(2, 1))
     return tr, s.spans
