@@ -1,4 +1,5 @@
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -77,3 +78,49 @@ def test_chat_streams_answers_turn_by_turn(tmp_path):
     assert run.returncode == 0, run.stderr
     replies = [line for line in run.stdout.splitlines() if "llamo> " in line]
     assert len(replies) == 2 and replies[1].endswith("llamo> right")
+
+
+def write_test_folder(folder: Path) -> Path:
+    """A dataset folder with two test files (3 action questions, 2 counting questions), a train file and a card."""
+    from llamo.motion import Motion
+    from llamo.motion.io import save_motion
+
+    folder.mkdir()
+    save_motion(Motion(walking_joints(40)), folder / "walk.npy")
+
+    def records(prefix: str, question: str, answer: str, task: str, n: int) -> str:
+        turns = [{"from": "human", "value": f"<motion>\n{question}"}, {"from": "gpt", "value": answer}]
+        return json.dumps([{"id": f"{prefix}{i}", "motion": "walk.npy", "conversations": turns,
+                            "meta": {"task": task, "answer": answer}} for i in range(n)])
+
+    (folder / "qa_test.json").write_text(records("q", "What is the person doing?", "walk", "action", 3))
+    (folder / "count_test.json").write_text(records("c", "How many steps does the person take?", "4", "count", 2))
+    (folder / "qa_train.json").write_text(records("t", "What is the person doing?", "walk", "action", 1))
+    (folder / "card.json").write_text("{}")
+    return folder
+
+
+def test_eval_without_model_uses_the_shipped_one_on_a_file_and_a_folder(tmp_path, capsys):
+    data = write_test_folder(tmp_path / "data")
+    assert main(["eval", "--data", str(data / "qa_test.json"), "--out", str(tmp_path / "one"), "--limit", "2"]) == 0
+    metrics = json.loads((tmp_path / "one" / "metrics.json").read_text())
+    assert metrics["model"].endswith("assistant/default") and metrics["accuracy"]["n"] == 2
+    assert "per_file" not in metrics
+
+    assert main(["eval", "--data", str(data), "--out", str(tmp_path / "all"), "--limit", "2"]) == 0
+    metrics = json.loads((tmp_path / "all" / "metrics.json").read_text())
+    assert metrics["data"] == [str(data / "count_test.json"), str(data / "qa_test.json")]
+    assert list(metrics["per_file"]) == metrics["data"] and metrics["counting"]["n"] == 2
+    rows = (tmp_path / "all" / "predictions.jsonl").read_text().splitlines()
+    assert [json.loads(r)["source"] for r in rows] == [metrics["data"][0]] * 2 + [metrics["data"][1]] * 2
+    report = capsys.readouterr().out
+    assert "| metric | count_test.json | qa_test.json | all files |" in report
+    assert "| n (exact match) | 2 | 2 | 4 |" in report and "| count OBO |" in report
+
+
+def test_eval_of_a_folder_without_test_files_is_a_clear_error(tmp_path, capsys):
+    (tmp_path / "qa_train.json").write_text("[]")
+    assert main(["eval", "--data", str(tmp_path), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "no test record files among ['qa_train.json']" in err and "whose name contains 'test'" in err
+    assert not (tmp_path / "out").exists()

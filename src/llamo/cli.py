@@ -167,8 +167,9 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
 
 
 def evaluate(args: argparse.Namespace) -> None:
-    """Answer every record of --data with --model (greedy, seeded), then score: accuracy per task, counting
-    OBO/OBZ/MAE/RMSE, judged QA, caption similarity; writes predictions.jsonl, metrics.json, report.md, a plot."""
+    """Answer every record of --data (files, or folders: their test files) with --model (default: the shipped
+    model), greedy and seeded, then score: accuracy per task, counting OBO/OBZ/MAE/RMSE, judged QA, caption
+    similarity, per file and overall; writes predictions.jsonl, metrics.json, report.md, a plot."""
     from .eval.evaluate import evaluate as run_eval
     from .eval.judges import OfflineJudge, OpenAIJudge
 
@@ -209,14 +210,15 @@ def compare_runs(args: argparse.Namespace) -> None:
 
 
 def add_eval_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--model", required=True, help="model folder (save_pretrained)")
-    p.add_argument("--data", required=True, nargs="+", help="record JSON file(s)")
+    p.add_argument("--model", default=None, help="model folder (default: the shipped LLaMo model)")
+    p.add_argument("--data", required=True, nargs="+", help="record .json files and/or dataset folders; a folder "
+                   "stands for its .json files whose name contains 'test' (e.g. qa_test.json, captions_test.json)")
     p.add_argument("--out", required=True, help="folder for predictions and report")
     p.add_argument("--judge-url", default=None, help="OpenAI-compatible endpoint (default: the offline judge)")
     p.add_argument("--judge-model", default="gpt-4o-mini")
     p.add_argument("--captions", action="store_true", help="score captions by all-MiniLM similarity")
     p.add_argument("--batch-size", type=int, default=16)
-    p.add_argument("--limit", type=int, default=None, help="only the first N records")
+    p.add_argument("--limit", type=int, default=None, help="only the first N records of each file")
 
 
 def add_rescore_args(p: argparse.ArgumentParser) -> None:

@@ -2,8 +2,9 @@
 
 import pytest
 
-from llamo.eval.evaluate import read_predictions, score
-from llamo.eval.judges import OfflineJudge
+from llamo.errors import DataError
+from llamo.eval.evaluate import read_predictions, record_files, score
+from llamo.eval.judges import Judgement, OfflineJudge
 
 ROWS = [
     {"id": "1", "task": "action", "question": "What?", "reference": "kick", "prediction": "kick"},
@@ -27,3 +28,46 @@ def test_read_predictions(tmp_path):
     path = tmp_path / "predictions.jsonl"
     path.write_text('{"id": "a", "task": "x"}\n\n{"id": "b", "task": "y"}\n')
     assert [r["id"] for r in read_predictions(path)] == ["a", "b"]
+
+
+class CountingJudge:
+    def __init__(self):
+        self.calls = 0
+
+    def judge(self, question, reference, prediction):
+        self.calls += 1
+        return Judgement("yes" if prediction == reference else "no", 5.0 if prediction == reference else 0.0)
+
+
+def test_rows_from_two_files_are_scored_per_file_and_together():
+    rows = [{**r, "source": "a/qa_test.json" if i < 2 else "b/count_test.json"} for i, r in enumerate(ROWS[:4])]
+    judge = CountingJudge()
+    metrics = score(rows, judge=judge)
+    assert judge.calls == 2  # the two non-count rows, judged once although they count in two places
+    assert list(metrics["per_file"]) == ["a/qa_test.json", "b/count_test.json"]
+    first, second = metrics["per_file"].values()
+    assert first["accuracy"]["overall"] == 0.5 and "counting" not in first and first["judged"]["n"] == 2
+    assert second["counting"]["n"] == 2 and second["judged"]["n"] == 0
+    assert metrics["accuracy"]["n"] == 4 and metrics["judged"]["accuracy"] == 0.5
+
+
+def test_rows_of_one_file_have_no_per_file_section():
+    assert "per_file" not in score([{**r, "source": "x.json"} for r in ROWS])
+    assert "per_file" not in score(ROWS)  # predictions written before rows named their file
+
+
+def test_record_files_expand_folders_to_their_test_files(tmp_path):
+    for name in ("qa_test.json", "captions_test.json", "qa_train.json"):
+        (tmp_path / name).write_text("[]")
+    extra = tmp_path / "mine.json"
+    extra.write_text("[]")
+    files = record_files([tmp_path, str(extra), tmp_path / "qa_test.json"])
+    assert files == [tmp_path / "captions_test.json", tmp_path / "qa_test.json", extra]
+
+
+def test_record_files_errors(tmp_path):
+    (tmp_path / "qa_train.json").write_text("[]")
+    with pytest.raises(DataError, match="no test record files among"):
+        record_files([tmp_path])
+    with pytest.raises(DataError, match="nope.json: no such file or folder; accepted: record .json files"):
+        record_files([tmp_path / "nope.json"])

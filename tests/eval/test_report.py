@@ -37,6 +37,23 @@ def test_write_report_sections_only_when_present(tmp_path):
     assert "## Judged QA" in md and "| 0 | – | – |" in md and "accuracy |" not in md.split("## Judged QA")[0]
 
 
+def test_report_of_several_files_opens_with_one_table(tmp_path):
+    count_only = {"accuracy": {"overall": None, "n": 0, "per_task": {}}, "counting": METRICS["counting"]}
+    metrics = {**METRICS, "per_file": {"data/qa_test.json": METRICS, "data/count_test.json": count_only}}
+    write_report(tmp_path, metrics, "two files")
+    md = (tmp_path / "report.md").read_text()
+    assert md.index("## By file") < md.index("## Exact-match accuracy")
+    table = md.split("## By file")[1].split("##")[0]
+    assert "| metric | qa_test.json | count_test.json | all files |" in table
+    assert "| n (exact match) | 4 | 0 | 4 |" in table and "| action | 0.750 | – | 0.750 |" in table
+    assert "| count OBO | 0.500 | 0.500 | 0.500 |" in table
+
+
+def test_files_with_the_same_name_are_told_apart_by_path(tmp_path):
+    write_report(tmp_path, {**METRICS, "per_file": {"a/test.json": METRICS, "b/test.json": METRICS}}, "x")
+    assert "| metric | a/test.json | b/test.json | all files |" in (tmp_path / "report.md").read_text()
+
+
 def test_compare(tmp_path):
     write_report(tmp_path / "cross_talker", METRICS, "a")
     other = {"accuracy": {"overall": 0.4, "n": 3, "per_task": {"action": {"accuracy": 0.4, "n": 3}}}}

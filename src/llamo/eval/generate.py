@@ -1,8 +1,8 @@
 """Generation half of evaluation: run a model over records → predictions.jsonl (greedy, seeded, batched).
 
-Each line: {"id", "task", "question", "reference", "prediction", "frames"}; frames are the motion frames the
-connector's tokens stand for (the Cross Talker's choice). The prompt is the record's first human turn; the
-reference is meta.answer, else the first gpt turn.
+Each line: {"id", "task", "question", "reference", "prediction", "frames", "source"}; frames are the motion
+frames the connector's tokens stand for (the Cross Talker's choice), source the record file. The prompt is the
+record's first human turn; the reference is meta.answer, else the first gpt turn.
 """
 
 import json
@@ -33,15 +33,17 @@ def prediction_rows(model: LlamoModel, chunk: list[tuple[Path, Record]], max_new
     return rows
 
 
-def generate_predictions(model: LlamoModel, files: list[str], out: Path, batch_size: int = 16,
+def generate_predictions(model: LlamoModel, files: list[str | Path], out: Path, batch_size: int = 16,
                          max_new_tokens: int = 32, limit: int | None = None, seed: int = 0) -> Path:
-    """Write predictions.jsonl for the records of `files` (the first `limit`, if given); returns its path."""
+    """Write predictions.jsonl for the records of each of `files` (the first `limit` of each, if given), every row
+    naming its record file in "source"; returns its path. All files are read before the first answer."""
     torch.manual_seed(seed)
     model.eval()
-    records = load_all(files)[:limit]
+    per_file = [(str(f), load_all([f])[:limit]) for f in files]
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w") as sink:
-        for start in range(0, len(records), batch_size):
-            for row in prediction_rows(model, records[start:start + batch_size], max_new_tokens):
-                sink.write(json.dumps(row) + "\n")
+        for source, records in per_file:
+            for start in range(0, len(records), batch_size):
+                rows = prediction_rows(model, records[start:start + batch_size], max_new_tokens)
+                sink.writelines(json.dumps({**row, "source": source}) + "\n" for row in rows)
     return out

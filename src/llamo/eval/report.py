@@ -3,6 +3,8 @@
 A metrics dict has up to four sections, each the output of one function in `metrics.py`:
 "accuracy" (accuracy_by_task), "counting" (counting_metrics), "judged" (judged_metrics) and
 "caption" (caption_similarity). Absent sections are left out of the Markdown and the comparison.
+A run over several record files adds "per_file" ({file: such a dict}); the report then opens with one table,
+a column per file and one for all files, laid out as `compare` lays out runs.
 """
 
 import json
@@ -31,9 +33,34 @@ def _accuracy_rows(accuracy: dict[str, Any]) -> list[list[Any]]:
     return rows + [["**overall**", accuracy["n"], accuracy["overall"]]]
 
 
+def _compare_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
+    """One row per metric present in any run: tasks, overall, then counting, judged and caption numbers."""
+    tasks = sorted({t for m in runs for t in m.get("accuracy", {}).get("per_task", {})})
+    rows = [[t, *(m.get("accuracy", {}).get("per_task", {}).get(t, {}).get("accuracy") for m in runs)] for t in tasks]
+    if any("accuracy" in m for m in runs):
+        rows.append(["**overall**", *(m.get("accuracy", {}).get("overall") for m in runs)])
+    sections = [("counting", k, f"count {k.upper()}") for k in COUNTING_KEYS]
+    sections += [("judged", k, f"judged {k}") for k in JUDGED_KEYS] + [("caption", "mean_cosine", "caption cosine")]
+    for section, key, label in sections:
+        if any(section in m for m in runs):
+            rows.append([label, *(m.get(section, {}).get(key) for m in runs)])
+    return rows
+
+
+def _file_labels(files: list[str]) -> list[str]:
+    """Column names: the files' names, or their whole paths where two names are the same."""
+    names = [Path(f).name for f in files]
+    return names if len(set(names)) == len(names) else files
+
+
 def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[str], list[list[Any]]]]:
     """(title, legend, header, rows) for each section present."""
     out = []
+    if "per_file" in metrics:
+        runs = [*metrics["per_file"].values(), metrics]
+        legend = "One column per record file and one for all files together (detailed in the sections below)."
+        rows = [["n (exact match)", *(m.get("accuracy", {}).get("n") for m in runs)], *_compare_rows(runs)]
+        out.append(("By file", legend, ["metric", *_file_labels(list(metrics["per_file"])), "all files"], rows))
     if "accuracy" in metrics:
         out.append(("Exact-match accuracy", "", ["task", "n", "accuracy"], _accuracy_rows(metrics["accuracy"])))
     if "counting" in metrics:
@@ -95,20 +122,6 @@ def _load_metrics(run_dir: Path) -> dict[str, Any]:
     if not path.is_file():
         raise ConfigError(f"{run_dir}: no metrics.json; pass folders written by `llamo eval`")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _compare_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
-    """One row per metric present in any run: tasks, overall, then counting, judged and caption numbers."""
-    tasks = sorted({t for m in runs for t in m.get("accuracy", {}).get("per_task", {})})
-    rows = [[t, *(m.get("accuracy", {}).get("per_task", {}).get(t, {}).get("accuracy") for m in runs)] for t in tasks]
-    if any("accuracy" in m for m in runs):
-        rows.append(["**overall**", *(m.get("accuracy", {}).get("overall") for m in runs)])
-    sections = [("counting", k, f"count {k.upper()}") for k in COUNTING_KEYS]
-    sections += [("judged", k, f"judged {k}") for k in JUDGED_KEYS] + [("caption", "mean_cosine", "caption cosine")]
-    for section, key, label in sections:
-        if any(section in m for m in runs):
-            rows.append([label, *(m.get(section, {}).get(key) for m in runs)])
-    return rows
 
 
 def compare(run_dirs: list[Path]) -> str:
