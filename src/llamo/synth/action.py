@@ -46,7 +46,8 @@ class ActionParams:
 
 
 Spans = tuple[tuple[int, int], ...]
-Generator = Callable[[Body, ActionParams, np.random.Generator], tuple[PoseTrack, Spans]]
+Performed = tuple[PoseTrack, Spans]  # what a generator returns: the track and each repetition's [start, end) frames
+Generator = Callable[[Body, ActionParams, np.random.Generator], Performed]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Each is `(body, params, rng) -> (PoseTrack, spans)` in the local frame. Arm dire
 
 import numpy as np
 
-from .action import ActionParams
+from .action import ActionParams, Performed
 from .body import Body
 from .kinematics import unit
 from .limbs import arm_from_angles, hands_at, limb_dir, mix_dirs, shoulder_offset
@@ -20,7 +20,7 @@ def arm_sides(side: str) -> tuple[int, ...]:
     return SIDE_ARMS[side]
 
 
-def wave(body: Body, p: ActionParams, rng: np.random.Generator):
+def wave(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Waves with one hand (side left/right): the arm comes up with the hand above the shoulder and the forearm
     swings side to side; one repetition is one swing out and back. Uses reps, side, speed, amplitude."""
     s = schedule(rng, p.reps, 0.7 / p.speed, intro=0.7, outro=0.6)
@@ -37,7 +37,7 @@ def wave(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def raise_arm(body: Body, p: ActionParams, rng: np.random.Generator):
+def raise_arm(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Raises an arm (side left/right/both) forward and up until it points overhead, holds, lowers it; one
     repetition per raise. Uses reps, side, speed, amplitude (how far up)."""
     s = schedule(rng, p.reps, 1.8 / p.speed, intro=0.2, outro=0.3)
@@ -51,7 +51,7 @@ def raise_arm(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def punch(body: Body, p: ActionParams, rng: np.random.Generator):
+def punch(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Straight punches with one hand (side left/right) from a guard, the torso turning into each one; one
     repetition per punch. Uses reps, side, speed, amplitude."""
     arm = 0 if p.side == "left" else 1
@@ -72,7 +72,7 @@ def punch(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def arm_circles(body: Body, p: ActionParams, rng: np.random.Generator):
+def arm_circles(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Both arms held out to the sides draw circles (direction forward: over the top towards the front, or
     backward); one repetition per circle. Uses reps, speed, amplitude (circle size), direction."""
     s = schedule(rng, p.reps, 0.75 / p.speed, intro=0.7, outro=0.7)
@@ -89,7 +89,7 @@ def arm_circles(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def clap(body: Body, p: ActionParams, rng: np.random.Generator):
+def clap(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Claps: hands come together in front of the chest and part again; one repetition per clap. Uses reps,
     speed, amplitude (how far the hands part)."""
     s = schedule(rng, p.reps, 0.5 / p.speed, intro=0.5, outro=0.5)
@@ -104,7 +104,7 @@ def clap(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def reach_up(body: Body, p: ActionParams, rng: np.random.Generator):
+def reach_up(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Reaches one hand (side left/right/both) forward and up as if for a high shelf, and brings it back; one
     repetition per reach. Uses reps, side, speed, amplitude."""
     s = schedule(rng, p.reps, 1.6 / p.speed, intro=0.2, outro=0.3)
@@ -119,7 +119,7 @@ def reach_up(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def throw(body: Body, p: ActionParams, rng: np.random.Generator):
+def throw(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Overhand throws (side = throwing hand): the arm winds up behind the head and whips forward as the torso
     turns; one repetition per throw. Uses reps, side, speed, amplitude."""
     arm = 0 if p.side == "left" else 1
@@ -137,7 +137,7 @@ def throw(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def point(body: Body, p: ActionParams, rng: np.random.Generator):
+def point(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Points with one arm (side left/right) straight out in front, holds, lowers it; one repetition per point.
     Uses reps, side, speed, duration (hold seconds)."""
     arm = 0 if p.side == "left" else 1
@@ -152,7 +152,7 @@ def point(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def stretch(body: Body, p: ActionParams, rng: np.random.Generator):
+def stretch(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Stretches both arms overhead, palms high, holds (duration seconds), lowers them; one repetition per stretch.
     Uses reps, speed, amplitude, duration."""
     hold = p.duration or 1.2

@@ -8,7 +8,7 @@ at "stations" (where the pelvis stands and which way it faces after each step), 
 import numpy as np
 
 from ..motion.features import gaussian_smooth
-from .action import ActionParams
+from .action import ActionParams, Performed
 from .body import Body
 from .gait import Footstep, follow_feet, place_feet, station_feet, step_times
 from .limbs import limb_dir, mix_dirs, settle_root
@@ -55,7 +55,7 @@ def swing_arms(body: Body, track: PoseTrack, step: float, amplitude: float, enve
         track.arms[:, arm] = mix_dirs(track.arms[:, arm], swung, envelope)
 
 
-def walk(body: Body, p: ActionParams, rng: np.random.Generator):
+def walk(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Walks `reps` steps (direction forward, backward, left, right, circle left, circle right), then brings the
     trailing foot alongside. Sideways, one repetition is a step out and a close. Uses reps, speed, amplitude
     (step length), direction, distance (m per step), angle (degrees of a circle walk)."""
@@ -88,7 +88,7 @@ def walk(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, spans
 
 
-def turn(body: Body, p: ActionParams, rng: np.random.Generator):
+def turn(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Turns on the spot (side left/right) by `angle` degrees in small steps, `reps` times with a short pause
     between. Uses reps, side, speed, angle."""
     sign = 1.0 if p.side == "left" else -1.0
@@ -125,7 +125,7 @@ def pump_arms(body: Body, track: PoseTrack, swing: float, elbow: float, envelope
 
 
 def in_place(body: Body, p: ActionParams, rng: np.random.Generator, period: float, lift: float, bulge: float,
-             arms: tuple[float, float]):
+             arms: tuple[float, float]) -> Performed:
     """Alternating steps on the spot, one repetition per foot lift: lift and bulge (forward, + ahead) scale with
     the leg; arms: (swing, elbow bend) in radians."""
     first = int(rng.integers(2))
@@ -146,25 +146,25 @@ def in_place(body: Body, p: ActionParams, rng: np.random.Generator, period: floa
     return tr, spans
 
 
-def high_knees(body: Body, p: ActionParams, rng: np.random.Generator):
+def high_knees(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """High knees on the spot: thighs driven up to hip height in turn, arms pumping; one repetition per knee.
     Uses reps, speed, amplitude."""
     return in_place(body, p, rng, period=0.42, lift=0.48, bulge=0.06, arms=(0.6, 1.5))
 
 
-def jog_in_place(body: Body, p: ActionParams, rng: np.random.Generator):
+def jog_in_place(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Jogging on the spot: quick low steps with the heels kicking back, elbows bent; one repetition per step.
     Uses reps, speed, amplitude."""
     return in_place(body, p, rng, period=0.36, lift=0.16, bulge=-0.22, arms=(0.45, 1.6))
 
 
-def march(body: Body, p: ActionParams, rng: np.random.Generator):
+def march(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Marching on the spot: knees lifted halfway, straight arms swinging; one repetition per step. Uses reps,
     speed, amplitude."""
     return in_place(body, p, rng, period=0.6, lift=0.3, bulge=0.04, arms=(0.45, 0.15))
 
 
-def run(body: Body, p: ActionParams, rng: np.random.Generator):
+def run(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Runs forward `reps` strides' worth of steps (both feet leave the floor between steps), then stops and
     brings the feet together. Uses reps (steps), speed, amplitude (stride), distance (m per step)."""
     step = p.distance or 0.9 * body.leg * np.clip(p.amplitude, 0.6, 1.2)

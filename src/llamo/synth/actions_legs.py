@@ -6,15 +6,12 @@ left at +x). Feet that bear weight stay exactly where they are; they move only w
 
 import numpy as np
 
-from .action import ActionParams
+from .action import ActionParams, Performed
 from .body import Body
-from ..motion.transforms import y_rotation
-from .kinematics import apply
-from .limbs import ankle_below_toe, arm_from_angles, leg_target, lifted_foot, settle_root
+from .limbs import LEG_STRAIGHTNESS, arm_from_angles, leg_target, lifted_foot, rise_on_toes, settle_root
 from .pose import SIDE_SIGN, standing
 from .timing import bump, keyframes, plateau, schedule, smoothstep, window
 
-FOOT_JOINTS = (10, 11)  # l_foot, r_foot
 FORWARD_PLANE = np.pi / 2  # limb_dir plane of a forward swing
 TRAVEL = {"in place": (0.0, 0.0), "forward": (0.0, 1.0), "backward": (0.0, -1.0), "left": (1.0, 0.0),
           "right": (-1.0, 0.0)}  # (x, z) unit of a jump's travel in the person's frame
@@ -26,7 +23,7 @@ def symmetric_arms(body: Body, elevation: np.ndarray, plane: np.ndarray | float,
     return np.stack([arm_from_angles(body, s, (elevation, plane), (elevation + bend, plane)) for s in (0, 1)], 1)
 
 
-def squat(body: Body, p: ActionParams, rng: np.random.Generator):
+def squat(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Squats: hips go back and down, knees bend forward, torso leans in, arms reach forward. Uses reps, speed,
     amplitude (depth)."""
     s = schedule(rng, p.reps, 2.2 / p.speed, intro=0.5, outro=0.5)
@@ -43,7 +40,7 @@ def squat(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def jumping_jacks(body: Body, p: ActionParams, rng: np.random.Generator):
+def jumping_jacks(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Jumping jacks: hop the feet apart while the arms swing overhead, hop back. Uses reps, speed, amplitude."""
     s = schedule(rng, p.reps, 1.1 / p.speed, intro=0.3, outro=0.3)
     tr = standing(body, s.frames)
@@ -57,7 +54,7 @@ def jumping_jacks(body: Body, p: ActionParams, rng: np.random.Generator):
     tr.feet[:, :, 1] += (0.8 * hop * air)[:, None]
     hip_x = abs(body.offsets[1, 0])
     rest_width = abs(tr.feet[0, 0, 0]) - hip_x
-    apart = np.sqrt(max((0.985 * body.leg) ** 2 - (rest_width + width) ** 2, 0.0))
+    apart = np.sqrt(max((LEG_STRAIGHTNESS * body.leg) ** 2 - (rest_width + width) ** 2, 0.0))
     lowering = max(0.0, (body.pelvis_height + body.offsets[1, 1] - body.ankle_height) - apart) + 0.01 * body.leg
     landing = bump(window(u, 0.22, 0.5)) + bump(window(u, 0.72, 1.0))
     tr.root[:, 1] += hop * air - lowering * spread - 0.04 * body.leg * landing * (1 - 0.5 * spread)
@@ -67,7 +64,7 @@ def jumping_jacks(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def jump(body: Body, p: ActionParams, rng: np.random.Generator):
+def jump(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Jumps: crouch with arms back, swing them up and take off, land softly; in place or travelling
     (direction forward/backward/left/right, distance metres per jump). Uses reps, speed, amplitude, direction,
     distance."""
@@ -98,7 +95,7 @@ def jump(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def kick(body: Body, p: ActionParams, rng: np.random.Generator):
+def kick(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Front kicks with one leg (side left/right): shift the weight, chamber the knee, snap the leg out, pull it
     back and set the foot down where it was. Uses reps, side, speed, amplitude (kick height)."""
     side = 0 if p.side == "left" else 1
@@ -128,7 +125,7 @@ def kick(body: Body, p: ActionParams, rng: np.random.Generator):
 
 
 def split_stance(body: Body, p: ActionParams, rng: np.random.Generator, backward: bool, knee_gap: float,
-                 hold: float):
+                 hold: float) -> Performed:
     """The shared shape of lunges and kneeling: one foot (side) steps forward (or back), the pelvis sinks until
     the back knee is `knee_gap` m over the floor with the back heel up, holds `hold` of each repetition, rises and
     the foot steps home. At the bottom the front thigh is level and the back thigh upright."""
@@ -148,9 +145,7 @@ def split_stance(body: Body, p: ActionParams, rng: np.random.Generator, backward
     airborne = np.sin(np.pi * window(u, 0.0, keys[1])) + np.sin(np.pi * window(u, keys[4], 1.0))
     tr.feet[:, mover, 1] += 0.06 * body.leg * airborne
     back = mover if backward else stayer
-    toe = tr.feet[:, back] + apply(y_rotation(tr.feet_yaw[:, back]), body.offsets[FOOT_JOINTS[back]])
-    tr.feet_pitch[:, back] = (1.1 if backward else 0.7) * sink  # the back heel rises about the planted toes
-    tr.feet[:, back] = ankle_below_toe(body, toe, tr.feet_yaw[:, back], tr.feet_pitch[:, back], back)
+    rise_on_toes(body, tr, back, (1.1 if backward else 0.7) * sink)  # the back heel comes up
     bottom = knee_gap + body.thigh - body.offsets[1, 1]
     tr.root[:, 2] += pelvis_z * (0.4 * out + 0.6 * sink)
     tr.root[:, 1] += (bottom - body.pelvis_height) * sink
@@ -161,20 +156,20 @@ def split_stance(body: Body, p: ActionParams, rng: np.random.Generator, backward
     return tr, s.spans
 
 
-def lunge(body: Body, p: ActionParams, rng: np.random.Generator):
+def lunge(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Forward lunges: the `side` foot steps forward, the body sinks until the back knee nearly touches the floor,
     rises and steps back. Uses reps, side, speed, amplitude."""
     return split_stance(body, p, rng, backward=False, knee_gap=0.18 * body.leg, hold=0.0)
 
 
-def kneel(body: Body, p: ActionParams, rng: np.random.Generator):
+def kneel(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Kneels on one knee: the `side` foot steps back and that knee goes down to the floor, stays (duration
     seconds, default 1.5), and the person stands back up. Uses reps, side, speed, duration."""
     hold = (p.duration or 1.5) / 2.4
     return split_stance(body, p, rng, backward=True, knee_gap=0.05 * body.leg, hold=hold)
 
 
-def hop(body: Body, p: ActionParams, rng: np.random.Generator):
+def hop(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Hops on one leg (side = the hopping leg) with the other foot held up behind, in place or forward; one
     repetition per hop. Uses reps, side, speed, amplitude, direction (in place/forward), distance."""
     side = 0 if p.side == "left" else 1

@@ -6,16 +6,13 @@ backwards, so the two meet exactly; it starts seated, so a sequence should put i
 
 import numpy as np
 
-from ..motion.transforms import y_rotation
-from .action import ActionParams
+from .action import ActionParams, Performed
 from .body import Body
-from .kinematics import apply
-from .limbs import ankle_below_toe, arm_from_angles, settle_root
+from .limbs import arm_from_angles, rise_on_toes, settle_root
 from .pose import PoseTrack, standing
-from .timing import frames_for, keyframes, plateau, schedule
+from .timing import keyframes, plateau, schedule
 
 SEAT_PELVIS = 0.68  # pelvis height when seated, in leg lengths (a chair seat about 45 cm high for 1.7 m)
-FOOT_JOINTS = (10, 11)
 
 
 def seated_descent(body: Body, p: ActionParams, rng: np.random.Generator) -> tuple[PoseTrack, int, int]:
@@ -41,13 +38,13 @@ def seated_descent(body: Body, p: ActionParams, rng: np.random.Generator) -> tup
     return tr, start, end
 
 
-def sit_down(body: Body, p: ActionParams, rng: np.random.Generator):
+def sit_down(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Sits down on a chair (not drawn) and stays seated (duration seconds, default 1). Uses speed, duration."""
     tr, start, end = seated_descent(body, p, rng)
     return tr, ((start, end),)
 
 
-def stand_up(body: Body, p: ActionParams, rng: np.random.Generator):
+def stand_up(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Stands up from sitting (the reverse of sit down), after being seated for duration seconds. Uses speed,
     duration."""
     tr, start, end = seated_descent(body, p, rng)
@@ -55,7 +52,7 @@ def stand_up(body: Body, p: ActionParams, rng: np.random.Generator):
     return backwards, ((tr.frames - end, tr.frames - start),)
 
 
-def crouch(body: Body, p: ActionParams, rng: np.random.Generator):
+def crouch(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Crouches down low, heels up and arms around the knees, holds (duration seconds, default 1.5), and rises;
     one repetition per crouch. Uses reps, speed, amplitude, duration."""
     hold = p.duration or 1.5
@@ -65,9 +62,7 @@ def crouch(body: Body, p: ActionParams, rng: np.random.Generator):
     down = np.where(s.active, plateau(s.phase, share, 1 - share), 0.0)
     amp = np.clip(p.amplitude, 0.7, 1.1)
     for side in (0, 1):
-        toe = tr.feet[:, side] + apply(y_rotation(tr.feet_yaw[:, side]), body.offsets[FOOT_JOINTS[side]])
-        tr.feet_pitch[:, side] = 0.6 * down
-        tr.feet[:, side] = ankle_below_toe(body, toe, tr.feet_yaw[:, side], tr.feet_pitch[:, side], side)
+        rise_on_toes(body, tr, side, 0.6 * down)
     tr.root[:, 1] -= 0.62 * body.leg * amp * down
     tr.root[:, 2] -= 0.1 * body.leg * down
     tr.pelvis[:, 0] = 0.5 * down
@@ -78,7 +73,7 @@ def crouch(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def calf_raise(body: Body, p: ActionParams, rng: np.random.Generator):
+def calf_raise(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Rises onto the balls of both feet and lowers the heels again; one repetition per raise. Uses reps, speed,
     amplitude (how high)."""
     s = schedule(rng, p.reps, 1.3 / p.speed, intro=0.2, outro=0.2)
@@ -86,8 +81,6 @@ def calf_raise(body: Body, p: ActionParams, rng: np.random.Generator):
     up = np.where(s.active, plateau(s.phase, 0.35, 0.6), 0.0) * np.clip(p.amplitude, 0.5, 1.2)
     rest_y = tr.feet[:, 0, 1].copy()
     for side in (0, 1):
-        toe = tr.feet[:, side] + apply(y_rotation(tr.feet_yaw[:, side]), body.offsets[FOOT_JOINTS[side]])
-        tr.feet_pitch[:, side] = 0.7 * up
-        tr.feet[:, side] = ankle_below_toe(body, toe, tr.feet_yaw[:, side], tr.feet_pitch[:, side], side)
+        rise_on_toes(body, tr, side, 0.7 * up)
     tr.root[:, 1] += tr.feet[:, 0, 1] - rest_y  # the whole body rises with the heels
     return tr, s.spans

@@ -6,14 +6,14 @@ angles (pose.py conventions: pitch + forward, roll + to the person's left, twist
 
 import numpy as np
 
-from .action import ActionParams
+from .action import ActionParams, Performed
 from .body import Body
 from .limbs import arm_from_angles, hands_at, mix_dirs, reach
 from .pose import SIDE_SIGN, standing
 from .timing import bump, plateau, schedule
 
 
-def bow(body: Body, p: ActionParams, rng: np.random.Generator):
+def bow(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Bows from the hips, head down, arms at the sides, and straightens; one repetition per bow. Uses reps,
     speed, amplitude (depth)."""
     s = schedule(rng, p.reps, 2.0 / p.speed, intro=0.2, outro=0.3)
@@ -26,7 +26,7 @@ def bow(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def twist(body: Body, p: ActionParams, rng: np.random.Generator):
+def twist(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Torso twists with the hands held at the chest: turn left, turn right, back to the front; one repetition
     per left-right cycle. Uses reps, speed, amplitude."""
     s = schedule(rng, p.reps, 1.6 / p.speed, intro=0.5, outro=0.5)
@@ -42,7 +42,7 @@ def twist(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def side_bend(body: Body, p: ActionParams, rng: np.random.Generator):
+def side_bend(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Bends sideways towards `side` with the other arm arcing overhead, and straightens; one repetition per
     bend. Uses reps, side, speed, amplitude."""
     toward = 0 if p.side == "left" else 1
@@ -59,7 +59,7 @@ def side_bend(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def toe_touch(body: Body, p: ActionParams, rng: np.random.Generator):
+def toe_touch(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Bends forward with straight legs and reaches both hands down to the toes, and comes back up; one
     repetition per touch. Uses reps, speed, amplitude (how far down)."""
     s = schedule(rng, p.reps, 2.6 / p.speed, intro=0.2, outro=0.3)
@@ -78,7 +78,7 @@ def toe_touch(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def nod(body: Body, p: ActionParams, rng: np.random.Generator):
+def nod(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Nods: the head dips forward and comes back up; one repetition per nod. Uses reps, speed, amplitude."""
     s = schedule(rng, p.reps, 0.6 / p.speed, intro=0.3, outro=0.3)
     tr = standing(body, s.frames)
@@ -86,7 +86,7 @@ def nod(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def shake_head(body: Body, p: ActionParams, rng: np.random.Generator):
+def shake_head(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Shakes the head: turns it left and right; one repetition per left-right cycle. Uses reps, speed,
     amplitude."""
     s = schedule(rng, p.reps, 0.6 / p.speed, intro=0.3, outro=0.3)
@@ -95,7 +95,7 @@ def shake_head(body: Body, p: ActionParams, rng: np.random.Generator):
     return tr, s.spans
 
 
-def look_around(body: Body, p: ActionParams, rng: np.random.Generator):
+def look_around(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Looks over to one side (side left/right), head and shoulders turning, holds, and looks ahead again; one
     repetition per look. Uses reps, side, speed, duration (hold seconds)."""
     hold = p.duration or 0.8

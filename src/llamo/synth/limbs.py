@@ -1,5 +1,6 @@
 """Limb helpers the actions share: arm directions from angles, reaching by IK, leg targets from joint angles,
-and lowering the pelvis so that planted feet stay within reach (no stretched leg ever drags a foot).
+rising onto the toes, and lowering the pelvis so that planted feet stay within reach (no stretched leg ever
+drags a foot).
 
 Shapes: T frames; side s in {0: left, 1: right}; chest-frame vectors follow the body (facing +z, left at +x).
 """
@@ -7,8 +8,8 @@ Shapes: T frames; side s in {0: left, 1: right}; chest-frame vectors follow the 
 import numpy as np
 
 from ..motion.skeleton import JOINT_INDEX
-from .body import Body
 from ..motion.transforms import y_rotation
+from .body import Body
 from .kinematics import apply, chest_frame, pelvis_frame, rot_x, rot_z, two_link, unit
 from .pose import SIDE_SIGN, PoseTrack, rest_arms
 from .timing import smoothstep
@@ -94,10 +95,13 @@ def lifted_foot(planted: np.ndarray, target: np.ndarray, neutral: np.ndarray, cl
     return planted + shift
 
 
-def ankle_below_toe(body: Body, toe: np.ndarray, feet_yaw: np.ndarray, feet_pitch: np.ndarray, side: int) -> np.ndarray:
-    """Ankle positions [T, 3] that put the `side` foot joint at toe [T, 3] with the given yaw and pitch [T]."""
-    rot = y_rotation(feet_yaw) @ rot_x(feet_pitch)
-    return toe - apply(rot, body.offsets[J[("l_foot", "r_foot")[side]]])
+def rise_on_toes(body: Body, track: PoseTrack, side: int, pitch: np.ndarray) -> None:
+    """Lift the `side` heel by pitch [T] (radians, toes down) about the ball of the foot, which stays where the
+    flat foot puts it: sets the track's foot pitch and ankle target in place."""
+    toe_offset = body.offsets[J[("l_foot", "r_foot")[side]]]
+    toe = track.feet[:, side] + apply(y_rotation(track.feet_yaw[:, side]), toe_offset)
+    track.feet_pitch[:, side] = pitch
+    track.feet[:, side] = toe - apply(y_rotation(track.feet_yaw[:, side]) @ rot_x(pitch), toe_offset)
 
 
 def settle_root(body: Body, track: PoseTrack, planted: np.ndarray) -> np.ndarray:

@@ -20,11 +20,11 @@ from ..errors import DataError
 from ..motion.io import save_motion
 from ..motion.motion import Motion
 from .body import sample_body
+from .card import write_card
 from .compose import Sequence, Step, compose
 from .plan import SPLITS, MotionPlan, plan_split
 from .presets import Preset, get_preset
 from .qa import Balancer, Question, questions
-from .card import write_card
 
 
 @dataclass(frozen=True)
