@@ -2,7 +2,7 @@
 
 body (rest skeletons of varied proportions) → pose (per-frame parameters) → kinematics (joints, fixed bone
 lengths) ← actions_* (the action library, registered in actions.ACTIONS) → compose (sequences with transitions)
-→ presets / qa / writer (`llamo data synth --out DIR --preset seven`).
+→ presets / plan / qa / writer (`llamo data synth --out DIR --preset seven`). See docs/synth.md.
 """
 
 from .action import ActionClip, ActionParams
