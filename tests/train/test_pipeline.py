@@ -63,7 +63,7 @@ def test_continuing_from_a_model_is_instruction_tuning_only(folder, tmp_path):
 
 
 def test_bad_folders_and_connectors_are_clear_errors(tmp_path, folder):
-    with pytest.raises(DataError, match="no record file whose name contains 'train'"):
+    with pytest.raises(DataError, match="no train record files"):
         find_record_files(tmp_path)
     with pytest.raises(DataError, match="not a folder"):
         find_record_files(tmp_path / "missing")

@@ -21,7 +21,8 @@ from ..data.collate import collate
 from ..data.dataset import ConversationDataset, MotionCaptionDataset, MotionDataset
 from ..data.sampler import LengthGroupedBatchSampler
 from ..eval.embeddings import MiniLMEmbedder
-from ..model.llamo import LlamoModel, build_model, code_tokens
+from ..model.connectors import code_tokens
+from ..model.llamo import LlamoModel, build_model
 from ..model.llm import attach_lora
 from ..model.trainable import set_trainable
 from ..motion.features import Normalizer

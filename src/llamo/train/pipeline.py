@@ -21,6 +21,7 @@ import yaml
 from tqdm.auto import tqdm
 
 from ..data.dataset import load_all
+from ..data.splits import split_files
 from ..errors import ConfigError, DataError
 from .config import TrainConfig, load_config
 
@@ -63,16 +64,11 @@ class Pipeline:
 
 
 def find_record_files(folder: Path) -> tuple[list[str], list[str]]:
-    """(train files, test files) of a dataset folder: *.json whose name contains "train" / "test"."""
+    """(train files, test files) of a dataset folder, by data.splits' rule; no test files is allowed."""
     if not folder.is_dir():
         raise DataError(f"{folder}: not a folder; --data takes a dataset folder with train/test record files")
-    files = sorted(folder.glob("*.json"))
-    train = [str(f) for f in files if "train" in f.stem]
-    test = [str(f) for f in files if "test" in f.stem]
-    if not train:
-        raise DataError(f"{folder}: no record file whose name contains 'train' (found {[f.name for f in files]}); "
-                        "accepted: e.g. train.json, qa_train.json, captions_train.json")
-    return train, test
+    tests = [str(f) for f in sorted(folder.glob("*.json")) if "test" in f.stem]
+    return [str(f) for f in split_files(folder, "train")], tests
 
 
 @dataclass
