@@ -28,7 +28,7 @@ BABEL_FIELDS = ("question", "answer", "babel_id", "query_type")  # relation_type
 HUMANML3D_SOURCES = ("new_joints", "new_joint_vecs")
 CAPTION_PROMPTS = ("Describe the motion.", "What is the person doing?", "Describe this movement in one sentence.")
 COUNT_COLUMNS = ("name", "type", "count")
-MOTION_SUFFIXES = (".npy", ".bvh", ".json", ".txt")  # what load_motion reads, in lookup order
+MOTION_SUFFIXES = (".npy", ".bvh", ".amc", ".json", ".txt")  # what load_motion reads, in lookup order
 
 
 def _safe_name(name: Any, source: str) -> str:
