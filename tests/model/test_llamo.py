@@ -136,3 +136,16 @@ def test_video_only_question_needs_the_motion_estimator(tmp_path, monkeypatch):
     ids, out = model.eval().generate(collate([sample], model.tokenizer.pad_token_id, left_pad=True), max_new_tokens=3)
     assert ids.shape == (1, 3) and out.frame_indices.shape == (1, 4)
 
+
+
+def test_the_loss_is_the_lms_own_next_token_loss_on_answer_positions_only(model):
+    batch = examples(model)
+    model.eval()
+    with torch.no_grad():
+        out = model(**batch)
+        embeds, _ = model.embed(batch)
+        full = model.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"], labels=batch["labels"])
+    torch.testing.assert_close(out.loss, full.loss)
+    answered = (batch["labels"][:, 1:] != -100).any(0).nonzero().squeeze(1)
+    assert out.logit_positions.tolist() == answered.tolist() and len(answered) < batch["labels"].shape[1] // 2
+    torch.testing.assert_close(out.logits, full.logits[:, answered])

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from ..data.collate import Example
@@ -36,12 +37,14 @@ from .video_encoder import build_video_encoder
 
 @dataclass
 class LlamoOutput:
-    """loss (scalar or None), logits [B, L, V], the chosen frames [B, K'] (−1 at padding) and their mask."""
+    """loss (scalar or None), logits [B, L, V] (or [B, P, V] at `logit_positions` [P] when labels were given), the
+    chosen frames [B, K'] (−1 at padding) and their mask."""
 
     loss: torch.Tensor | None
     logits: torch.Tensor
     frame_indices: torch.Tensor | None
     token_mask: torch.Tensor | None
+    logit_positions: torch.Tensor | None = None
 
 
 class LlamoModel(nn.Module):
@@ -138,12 +141,21 @@ class LlamoModel(nn.Module):
 
     # ----- training forward ------------------------------------------------------------------------------
     def forward(self, **batch) -> LlamoOutput:
+        """With labels, logits are computed only at the positions that predict an answer token (`logit_positions`):
+        the LM head (a 49k-wide matmul, a fifth of SmolLM2's work per token) and its softmax are skipped for the
+        prompt, and the loss equals the LM's own shifted next-token loss."""
         batch = self.on_device(batch)
         embeds, out = self.embed(batch)
+        labels = batch.get("labels")
+        targets = labels[:, 1:] if labels is not None else None  # [B, L-1]: position i predicts token i + 1
+        positions = (targets != -100).any(0).nonzero().squeeze(1) if targets is not None else None  # [P]
         # No KV cache in a training forward: it is never read, and it makes torch.compile recompile every layer.
-        lm = self.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"], labels=batch.get("labels"),
-                      use_cache=False)
-        return LlamoOutput(lm.loss, lm.logits, out.frame_indices if out else None, out.mask if out else None)
+        lm = self.llm(inputs_embeds=embeds, attention_mask=batch["attention_mask"], use_cache=False,
+                      logits_to_keep=positions if positions is not None else 0)
+        loss = None
+        if targets is not None:
+            loss = F.cross_entropy(lm.logits.flatten(0, 1).float(), targets[:, positions].flatten(), ignore_index=-100)
+        return LlamoOutput(loss, lm.logits, out.frame_indices if out else None, out.mask if out else None, positions)
 
     # ----- generation ------------------------------------------------------------------------------------
     def suppressed_tokens(self) -> list[int]:
