@@ -2,6 +2,7 @@
 
 mediapipe is an optional extra (`llamo[pose]`): it pins numpy<2 (docs/decisions.md), so it is imported only
 when an estimator is built. Frames where no person is detected are filled by linear interpolation in time.
+The world landmarks are hip-centred, so the pelvis trajectory comes from the image landmarks (video/root.py).
 Shapes: T video frames; 33 BlazePose landmarks, each (x, y, z, visibility), metres, hip-centred.
 """
 
@@ -10,9 +11,11 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import ConfigError, DataError
-from ..motion.formats.blazepose import NUM_LANDMARKS, read_blazepose
-from ..motion.motion import Motion
+from ..motion.formats.blazepose import NUM_LANDMARKS, landmarks_to_joints, read_blazepose
+from ..motion.motion import CANONICAL_FPS, Motion
+from ..motion.transforms import resample
 from .io import read_video
+from .root import PoseTrack, recover_root
 
 MISSING_MEDIAPIPE = (
     'the Motion Estimator needs mediapipe: pip install "llamo[pose]"  '
@@ -34,10 +37,30 @@ def fill_missing(landmarks: np.ndarray) -> np.ndarray:
     return filled.reshape(landmarks.shape).astype(landmarks.dtype)
 
 
-class MotionEstimator:
-    """Video → Motion with BlazePose (MediaPipe Pose, tracking mode: each frame's detection seeds the next)."""
+def motion_from_track(track: PoseTrack, fps: float, focal: float | None = None,
+                      source: str = "BlazePose landmarks") -> Motion:
+    """A BlazePose track at `fps` → canonical Motion at 20 fps whose pelvis travels: the world landmarks (gaps
+    filled) turned upright in the still camera's ground frame and carried along the pelvis trajectory recovered
+    from the image landmarks (video/root.py; focal in image widths, None: its default). A track with world
+    landmarks alone (a stand-in for mediapipe) stays in place, hip-centred, as read_blazepose reads it."""
+    if np.isnan(track.world).all():
+        raise DataError(f"no person found in {source}")
+    world = fill_missing(track.world)  # [T, 33, 4]
+    if np.isnan(track.image).all():
+        return read_blazepose(world, fps, source)
+    root = recover_root(track, fps, focal)
+    upright = world[..., :3].astype(np.float64) @ root.rotation.T  # [T, 33, 3] camera axes → ground axes (y-up)
+    joints = landmarks_to_joints(upright) + root.pelvis[:, None]  # [T, 22, 3]
+    return resample(Motion(joints, fps, source_fps=fps), CANONICAL_FPS)
 
-    def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5) -> None:
+
+class MotionEstimator:
+    """Video → Motion with BlazePose (MediaPipe Pose, tracking mode: each frame's detection seeds the next), the
+    pelvis moved along the trajectory recovered from where the person is in the image (a still camera whose focal
+    length, in image widths, is `focal`; None assumes a 53° diagonal field of view, video/root.py)."""
+
+    def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5,
+                 focal: float | None = None) -> None:
         try:
             import mediapipe
         except ImportError as err:
@@ -45,25 +68,31 @@ class MotionEstimator:
         self.pose_class = mediapipe.solutions.pose.Pose
         self.model_complexity = model_complexity
         self.min_detection_confidence = min_detection_confidence
+        self.focal = focal
 
-    def landmarks(self, frames: np.ndarray) -> np.ndarray:
-        """uint8 RGB frames [T, H, W, 3] → world landmarks [T, 33, 4]; NaN rows where nobody was detected."""
-        out = np.full((len(frames), NUM_LANDMARKS, 4), np.nan, dtype=np.float32)  # [T, 33, 4]
+    def track(self, frames: np.ndarray) -> PoseTrack:
+        """uint8 RGB frames [T, H, W, 3] → world and image landmarks per frame; NaN rows where nobody was found."""
+        world = np.full((len(frames), NUM_LANDMARKS, 4), np.nan, dtype=np.float32)  # [T, 33, 4]
+        image = np.full_like(world, np.nan)  # [T, 33, 4]
         with self.pose_class(
             static_image_mode=False,
             model_complexity=self.model_complexity,
             min_detection_confidence=self.min_detection_confidence,
         ) as pose:
             for t, frame in enumerate(frames):
-                found = pose.process(frame).pose_world_landmarks
-                if found is not None:
-                    out[t] = [(p.x, p.y, p.z, p.visibility) for p in found.landmark]
-        return out
+                found = pose.process(frame)
+                if found.pose_world_landmarks is not None:
+                    world[t] = [(p.x, p.y, p.z, p.visibility) for p in found.pose_world_landmarks.landmark]
+                # Stand-ins for mediapipe may report world landmarks alone; such a track stays in place.
+                if getattr(found, "pose_landmarks", None) is not None:
+                    image[t] = [(p.x, p.y, p.z, p.visibility) for p in found.pose_landmarks.landmark]
+        return PoseTrack(world, image, frames.shape[2], frames.shape[1])
+
+    def landmarks(self, frames: np.ndarray) -> np.ndarray:
+        """uint8 RGB frames [T, H, W, 3] → world landmarks [T, 33, 4]; NaN rows where nobody was found."""
+        return self.track(frames).world
 
     def estimate(self, path: str | Path) -> Motion:
         """Decode every frame of the video at `path` and return the person's motion (canonical, 20 fps)."""
         frames, fps = read_video(path)
-        landmarks = self.landmarks(frames)  # [T, 33, 4]
-        if np.isnan(landmarks).all():
-            raise DataError(f"no person found in {path}")
-        return read_blazepose(fill_missing(landmarks), fps, source=str(path))
+        return motion_from_track(self.track(frames), fps, self.focal, source=str(path))
