@@ -1,6 +1,6 @@
 """Real `llamo serve` processes on free loopback ports, with the shipped default model, shared by the API,
 browser and load tests (queue of 4 and a 5 MB upload limit, so 'busy' and 'too large' are reachable).
-`server` is the plain one (no mediapipe: videos are refused); `video_server` runs with the pose stand-in
+`server` is the plain one (real BlazePose when the pose extra is installed); `video_server` runs with the pose stand-in
 (pose_standin.py), so a video upload gets its skeleton and can be played back."""
 
 import os

@@ -1,4 +1,4 @@
-"""A stand-in for mediapipe's Pose (an optional extra, absent in CI), so video uploads can be served in tests:
+"""A stand-in for mediapipe's Pose (fast, and it knows the truth), so video uploads can be served in tests:
 it "detects" the kick example played at STANDIN_FPS, one pose per decoded frame, whatever the pixels show.
 `kick_video` renders that same clip at STANDIN_FPS, so the estimated skeleton moves with the video.
 

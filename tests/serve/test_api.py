@@ -3,12 +3,18 @@ which the server still answers."""
 
 import io
 import json
+import sys
 import zipfile
+from types import SimpleNamespace
 
 import httpx
 import numpy as np
 import pytest
+from fastapi.testclient import TestClient
 
+from llamo.motion import load_motion
+from llamo.motion.render import render_motion
+from llamo.serve.app import ServeConfig, create_app
 from tests.serve.conftest import EXAMPLES, MAX_UPLOAD_MB, ask, assert_healthy, upload
 
 
@@ -146,17 +152,12 @@ def test_unknown_routes_and_methods_get_an_error_body(server, method, path, stat
     assert path in response.json()["error"]
 
 
-def test_a_video_without_mediapipe_is_refused_with_the_install_hint(server, tmp_path):
-    pytest.importorskip("av")
-    try:
-        import mediapipe  # noqa: F401
-        pytest.skip("mediapipe is installed here")
-    except ImportError:
-        pass
-    from llamo.motion import load_motion
-    from llamo.motion.render import render_motion
-
+def test_a_video_without_mediapipe_is_refused_with_the_install_hint(tmp_path, monkeypatch):
+    """In-process, with `import mediapipe` made to fail: the same refusal whether the pose extra is installed or not."""
+    monkeypatch.setitem(sys.modules, "mediapipe", None)
     video = render_motion(load_motion(EXAMPLES / "kick.npy"), tmp_path / "kick.mp4", size=64)
-    response = upload(server, video, "kick.mp4")
-    assert response.status_code == 400 and 'pip install "llamo[pose]"' in response.json()["error"]
-    assert_healthy(server)
+    app = create_app(ServeConfig(upload_dir=tmp_path / "uploads"), assistant=SimpleNamespace())  # no asking here
+    with TestClient(app) as client:
+        response = client.post("/api/motions", params={"name": "kick.mp4"}, content=video.read_bytes())
+        assert response.status_code == 400 and 'pip install "llamo[pose]"' in response.json()["error"]
+        assert client.get("/api/health").json()["status"] == "ok"

