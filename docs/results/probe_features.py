@@ -6,6 +6,8 @@ it on the test questions, from two representations of each question's motion:
 - `tokens`: the connector's motion tokens as the LLM receives them (after the projector), mean-pooled [D].
 
     python docs/results/probe_features.py --model runs/cpu/instruct/model --data data/mocapqa --task count
+    python docs/results/probe_features.py --model runs/seven/instruct/model --data data/seven --task action \
+        --target first_action      # a synthetic folder: which action comes first, whatever the question asks
 
 A model folder from the encoder stage has an untrained connector: read only its `encoder` line.
 """
@@ -18,13 +20,15 @@ import torch
 from llamo.data.collate import collate
 from llamo.data.dataset import load_all
 from llamo.data.schema import resolve_media
+from llamo.data.splits import split_files
 from llamo.model.llamo import LlamoModel
 from llamo.motion.io import load_motion
 
 
 @torch.no_grad()
-def representations(model: LlamoModel, file: str, task: str, batch_size: int = 32):
-    """(encoder [N, D_m], tokens [N, D], answers [N]) for the records of `task` in `file`."""
+def representations(model: LlamoModel, file: str, task: str, target: str = "answer", batch_size: int = 32):
+    """(encoder [N, D_m], tokens [N, D], labels [N]) for the records of `task` in `file`; the label is the
+    answer, or (target="first_action", synthetic folders) the motion's first action, meta.actions[0]."""
     pairs = [(root, r) for root, r in load_all([file]) if r.meta.get("task") == task]
     encoder, tokens, answers = [], [], []
     for i in range(0, len(pairs), batch_size):
@@ -39,8 +43,13 @@ def representations(model: LlamoModel, file: str, task: str, batch_size: int = 3
         _, out = model.embed(batch)
         valid = out.mask[..., None].float()  # [B, K', 1]
         tokens.append((out.embeds * valid).sum(1) / valid.sum(1))
-        answers += [r.meta["answer"] for _, r in chunk]
+        answers += [r.meta["actions"][0] if target == "first_action" else r.meta["answer"] for _, r in chunk]
     return torch.cat(encoder), torch.cat(tokens), answers
+
+
+def question_file(folder: str, split: str):
+    """The split's question file of a dataset folder (caption files left out)."""
+    return next(f for f in split_files(folder, split) if "caption" not in f.name)
 
 
 def probe(train_x: torch.Tensor, train_y: list[str], test_x: torch.Tensor, test_y: list[str],
@@ -67,13 +76,14 @@ def probe(train_x: torch.Tensor, train_y: list[str], test_x: torch.Tensor, test_
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="a llamo model folder")
-    parser.add_argument("--data", default="data/mocapqa", help="a folder with qa_train.json and qa_test.json")
+    parser.add_argument("--data", default="data/mocapqa", help="a folder with *train*.json and *test*.json")
     parser.add_argument("--task", default="count", help="meta.task of the questions to probe")
+    parser.add_argument("--target", default="answer", choices=["answer", "first_action"])
     args = parser.parse_args()
     torch.manual_seed(0)
     model = LlamoModel.from_pretrained(args.model).eval()
-    train = representations(model, f"{args.data}/qa_train.json", args.task)
-    test = representations(model, f"{args.data}/qa_test.json", args.task)
+    train, test = (representations(model, str(question_file(args.data, split)), args.task, args.target)
+                   for split in ("train", "test"))
     for i, name in enumerate(("encoder", "tokens")):
         fit, score = probe(train[i], train[2], test[i], test[2])
         print(json.dumps({"model": args.model, "task": args.task, "representation": name, "train": round(fit, 3),

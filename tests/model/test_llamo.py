@@ -9,7 +9,7 @@ from llamo.data.schema import Turn
 from llamo.model import GROUPS, LlamoModel, build_model, parameter_groups, set_trainable
 from tests.conftest import tiny_config, walking_joints
 
-CONNECTORS = ("cross_talker", "all_frames", "vq_tokens", "text_only")
+CONNECTORS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "text_only")
 
 
 def examples(model, lengths=(30, 45), generation=False):
@@ -87,7 +87,7 @@ def test_save_then_load_gives_identical_logits_and_files(model, tmp_path):
         assert torch.equal(model(**batch).logits, loaded(**batch).logits)
 
 
-@pytest.mark.parametrize("kind", ["cross_talker", "all_frames", "vq_tokens"])  # text_only has no placeholders
+@pytest.mark.parametrize("kind", ["cross_talker", "uniform", "all_frames", "vq_tokens"])  # text_only: no placeholders
 def test_placeholder_count_mismatch_names_both_counts(kind):
     model = build_model(tiny_config(kind))
     batch = examples(model, lengths=(30,))
@@ -96,7 +96,7 @@ def test_placeholder_count_mismatch_names_both_counts(kind):
         model(**batch)
 
 
-@pytest.mark.parametrize("kind", ["cross_talker", "all_frames"])  # the connectors that read video
+@pytest.mark.parametrize("kind", ["cross_talker", "uniform", "all_frames"])  # the connectors that read video
 def test_video_to_a_model_without_video_encoder(kind):
     model = build_model(tiny_config(kind))
     batch = examples(model, lengths=(30,))
@@ -149,3 +149,16 @@ def test_the_loss_is_the_lms_own_next_token_loss_on_answer_positions_only(model)
     answered = (batch["labels"][:, 1:] != -100).any(0).nonzero().squeeze(1)
     assert out.logit_positions.tolist() == answered.tolist() and len(answered) < batch["labels"].shape[1] // 2
     torch.testing.assert_close(out.logits, full.logits[:, answered])
+
+
+def test_uniform_hands_over_the_projected_means_of_k_equal_segments():
+    from llamo.model.connectors import MotionInputs
+    from llamo.model.cross_talker import segment_pool
+
+    torch.manual_seed(0)
+    model = build_model(tiny_config("uniform"))
+    hidden, mask = torch.randn(2, 30, 16), torch.arange(30)[None] < torch.tensor([[30], [13]])
+    out = model.connector(MotionInputs(None, mask, hidden, torch.zeros(2, 3, 32), torch.ones(2, 3, dtype=torch.bool)))
+    pooled, _ = segment_pool(hidden, mask, 4)
+    torch.testing.assert_close(out.embeds, model.connector.projector(pooled))
+    assert out.frame_indices.tolist() == [[0, 8, 15, 23], [0, 4, 7, 10]] and out.mask.all()  # rank * 4 // T_i

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..motion.features import FEATURE_DIM
 
-CONNECTOR_KINDS = ("cross_talker", "all_frames", "vq_tokens", "text_only")
+CONNECTOR_KINDS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "text_only")
 VIDEO_KINDS = ("none", "tiny", "hf")
 SELECTIONS = ("segments", "topk")
 DEFAULT_LLM = "smollm2-135m-instruct"
@@ -51,8 +51,10 @@ class VideoConfig:
 class ConnectorConfig:
     """How motion reaches the LLM. The token count per motion is defined here and nowhere else."""
 
-    kind: str = "cross_talker"  # cross_talker (LLaMo) | all_frames (MotionLLM) | vq_tokens (MotionGPT) | text_only
-    num_tokens: int = 16  # K: frames the Cross Talker keeps
+    # cross_talker (LLaMo) | uniform (K mean-pooled segments: the Cross Talker without selection) | all_frames
+    # (MotionLLM) | vq_tokens (MotionGPT) | text_only
+    kind: str = "cross_talker"
+    num_tokens: int = 16  # K: frames the Cross Talker keeps (uniform: segments it pools)
     heads: int = 4
     num_segments: int = 8  # segments pooled for the Cross Talker's global context
     max_window_ratio: float = 0.25  # largest local window, as a share of the motion length
@@ -78,7 +80,7 @@ class ConnectorConfig:
 
     def token_count(self, num_frames: int) -> int:
         """Placeholder tokens one motion of `num_frames` frames occupies in the prompt."""
-        if self.kind == "cross_talker":
+        if self.kind in ("cross_talker", "uniform"):
             return min(self.num_tokens, num_frames)
         if self.kind == "all_frames":
             return math.ceil(num_frames / self.stride)

@@ -1,6 +1,7 @@
 """Connectors: how motion reaches the LLM, chosen by `connector.kind` so the paper's comparison runs in one code.
 
     cross_talker  LLaMo: encoder → enhancer → Cross Talker keeps K instruction-selected frames → projector
+    uniform       encoder → enhancer → K equal segments mean-pooled → the same projector (no selection)
     all_frames    MotionLLM-style: encoder → enhancer → every `stride` frames average-pooled → linear projection
     vq_tokens     MotionGPT-style: VQ-VAE codes of the raw features, fed as new vocabulary tokens <|motion_i|>
     text_only     no motion tokens (a floor: what the question alone gives away)
@@ -15,7 +16,7 @@ import torch
 from torch import nn
 
 from .configuration import LlamoConfig
-from .cross_talker import CrossTalker
+from .cross_talker import CrossTalker, segment_membership, segment_pool
 from .projector import Projector
 from .vq import MotionVQVAE
 
@@ -63,6 +64,22 @@ class CrossTalkerConnector(nn.Module):
         return ConnectorOutput(out.token_mask, out.indices, embeds=self.projector(out.tokens))
 
 
+class UniformConnector(nn.Module):
+    """The Cross Talker without selection: K' = min(K, T_i) contiguous, near-equal segments mean-pooled, through
+    the Cross Talker's projector, so what selection adds is measured at the same token count."""
+
+    def __init__(self, config: LlamoConfig, llm_dim: int):
+        super().__init__()
+        self.num_tokens = config.connector.num_tokens
+        self.projector = Projector(config.motion_encoder.dim, llm_dim)
+
+    def forward(self, x: MotionInputs) -> ConnectorOutput:
+        k = min(self.num_tokens, int(x.mask.sum(1).max()))
+        pooled, mask = segment_pool(x.hidden, x.mask, k)  # [B, K', D_m], [B, K']
+        starts = segment_membership(x.mask, k).float().argmax(1)  # [B, K'] each segment's first frame
+        return ConnectorOutput(mask, torch.where(mask, starts, -1), embeds=self.projector(pooled))
+
+
 class AllFramesConnector(nn.Module):
     def __init__(self, config: LlamoConfig, llm_dim: int):
         super().__init__()
@@ -105,6 +122,7 @@ class TextOnlyConnector(nn.Module):
 def build_connector(config: LlamoConfig, llm_dim: int, code_offset: int) -> nn.Module:
     builders = {
         "cross_talker": lambda: CrossTalkerConnector(config, llm_dim),
+        "uniform": lambda: UniformConnector(config, llm_dim),
         "all_frames": lambda: AllFramesConnector(config, llm_dim),
         "vq_tokens": lambda: VQTokensConnector(config, code_offset),
         "text_only": TextOnlyConnector,
@@ -114,4 +132,4 @@ def build_connector(config: LlamoConfig, llm_dim: int, code_offset: int) -> nn.M
 
 def uses_motion_encoder(config: LlamoConfig) -> bool:
     """Whether the connector reads encoder features (vq_tokens encodes raw features; text_only reads nothing)."""
-    return config.connector.kind in ("cross_talker", "all_frames")
+    return config.connector.kind in ("cross_talker", "uniform", "all_frames")

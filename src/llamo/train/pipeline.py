@@ -29,6 +29,7 @@ CAPTION_TASK = "caption"
 # The packaged stage configs each connector runs, in order: the CPU recipe, or the baseline's own stages.
 STAGE_CONFIGS = {
     "cross_talker": ("cpu/encoder", "cpu/align", "cpu/instruct"),
+    "uniform": ("cpu/encoder", "cpu/align", "cpu/instruct"),
     "all_frames": ("cpu/encoder", "cpu/align", "cpu/instruct"),
     "vq_tokens": ("baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct"),
     "text_only": ("baselines/text_only/instruct",),
