@@ -34,17 +34,6 @@ def clock_frames(frames: Sequence[int], motion_fps: float, clock: Clock) -> list
     return sorted({min(max(round(f / motion_fps * clock.fps), 0), last) for f in frames})
 
 
-def probe_video(path: Path) -> Clock:
-    """The video's own frame rate (the rate video/io.py decodes with) and frame count (packets, no decoding)."""
-    import av
-
-    with av.open(str(path)) as container:
-        stream = container.streams.video[0]
-        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
-        count = sum(1 for packet in container.demux(stream) if packet.size > 0)
-    return Clock(float(rate), count)
-
-
 @dataclass(frozen=True)
 class Subject:
     """The motion asked about (canonical, 20 fps), the video it came from (if any) and that video's clock."""
@@ -72,8 +61,9 @@ def to_subject(source: MotionSource, fps: float | None = None) -> Subject:
     if isinstance(source, (str, Path)):
         if is_video(source):
             from ..video.estimator import MotionEstimator
+            from ..video.io import probe_video
 
-            return Subject(MotionEstimator().estimate(source), Path(source), probe_video(Path(source)))
+            return Subject(MotionEstimator().estimate(source), Path(source), Clock(*probe_video(source)))
         return Subject(load_motion(source, fps=fps))
     raise MotionError(f"cannot ask about a {type(source).__name__}; accepted: a path ({ACCEPTED}, or a video "
                       f"{'/'.join(VIDEO_SUFFIXES)}), a Motion or a numpy array")

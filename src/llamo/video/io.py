@@ -41,11 +41,18 @@ def _video_stream(container: av.container.InputContainer, path: Path) -> av.Vide
     return container.streams.video[0]
 
 
-def _count_frames(path: Path) -> int:
-    """Frames in the first video stream, counted from its packets (no decoding)."""
+def _stream_rate(stream: av.VideoStream) -> float:
+    """The stream's frames per second as decoding numbers them (0.0 when the file states none)."""
+    rate = stream.average_rate or stream.guessed_rate or stream.base_rate
+    return float(rate) if rate else 0.0
+
+
+def probe_video(path: str | Path) -> tuple[float, int]:
+    """(fps, frame count) of the first video stream, from its header and packets (no decoding)."""
+    path = Path(path)
     with av.open(str(path)) as container:
         stream = _video_stream(container, path)
-        return sum(1 for packet in container.demux(stream) if packet.size > 0)
+        return _stream_rate(stream), sum(1 for packet in container.demux(stream) if packet.size > 0)
 
 
 def _decode(path: Path, keep: set[int] | None, size: int | None) -> tuple[list[np.ndarray], float]:
@@ -53,12 +60,11 @@ def _decode(path: Path, keep: set[int] | None, size: int | None) -> tuple[list[n
     frames = []
     with av.open(str(path)) as container:
         stream = _video_stream(container, path)
-        rate = stream.average_rate or stream.guessed_rate or stream.base_rate
         for i, frame in enumerate(container.decode(stream)):
             if keep is None or i in keep:
                 image = frame.to_image()  # PIL RGB
                 frames.append(np.asarray(image) if size is None else _square(image, size))
-    return frames, float(rate) if rate else 0.0
+    return frames, _stream_rate(stream)
 
 
 def read_video(path: str | Path, num_frames: int | None = None, size: int | None = None) -> tuple[np.ndarray, float]:
@@ -75,7 +81,7 @@ def read_video(path: str | Path, num_frames: int | None = None, size: int | None
     if path.stat().st_size == 0:
         raise DataError(f"{path}: the file is empty; expected {ACCEPTED}")
     try:
-        keep = None if num_frames is None else set(sample_indices(_count_frames(path), num_frames).tolist())
+        keep = None if num_frames is None else set(sample_indices(probe_video(path)[1], num_frames).tolist())
         frames, fps = _decode(path, keep, size)
     except av.FFmpegError as err:
         raise DataError(f"{path}: cannot be decoded as a video ({err}); expected {ACCEPTED}") from err
