@@ -154,9 +154,9 @@ def finished(cfg: TrainConfig) -> bool:
 def run_pipeline(pipeline: Pipeline, evaluate=None) -> Path:
     """Train every stage in order (skipping finished ones, resuming interrupted ones) under one progress bar,
     then evaluate the last model on each test file with `evaluate(model, file, out)`. Returns the model folder."""
-    from .loop import train
-
     from accelerate import PartialState
+
+    from .loop import train
 
     bar = tqdm(total=sum(s.steps for s in pipeline.stages), desc="pipeline", unit="step", dynamic_ncols=True,
                disable=not PartialState().is_main_process)
