@@ -1,8 +1,9 @@
 """Which arithmetic a training stage runs in: `mixed_precision: auto` picks bf16 autocast where the hardware
 has fast bf16 (a CUDA GPU that supports it, or a CPU with AVX512-BF16 or AMX), fp32 elsewhere.
 
-On this project's 2-core CPU machines bf16 autocast makes a SmolLM2-135M + LoRA step about twice as fast at
-the same accuracy (benchmarks/bench_precision.py, benchmarks/RESULTS.md); `no` keeps fp32 as an option.
+Measured on this project's CPU machines: a SmolLM2-135M + LoRA step 1.2× faster at one thread
+(benchmarks/bench_precision.py), MoCapQA 0.785 against 0.797 in fp32 at the same steps, one seed each
+(docs/results/mocapqa_cpu.md); `no` keeps fp32 as an option.
 """
 
 from pathlib import Path
