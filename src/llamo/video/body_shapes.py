@@ -115,24 +115,30 @@ class _Builder:
         )
 
 
+def _add_limb(add: _Builder, bones: tuple[np.ndarray, np.ndarray, np.ndarray], radii: tuple[float, ...],
+              covered: bool, garment: int, split: float) -> None:
+    """Upper and lower bone of an arm or leg. A short garment (`covered` False) ends `split` of the way down the
+    upper bone, skin below. radii: garment start/end, bare upper start/end, lower start/end (metres)."""
+    top, joint, end = bones
+    hem = joint if covered else _lerp(top, joint, split)
+    add.cone(top, hem, radii[0], radii[1], garment)
+    if not covered:
+        add.cone(hem, joint, radii[2], radii[3], SKIN)
+    add.cone(joint, end, radii[4], radii[5], garment if covered else SKIN)
+
+
 def _add_limbs(add: _Builder, j: dict[str, np.ndarray], look: Appearance) -> None:
     """Arms, hands, legs and shoes of both sides. Sleeves and shorts split a bone into two cones."""
     g = look.girth
+    arm_radii = tuple(r * g for r in (0.054, 0.046, 0.045, 0.041, 0.040, 0.030))
+    leg_radii = tuple(r * g for r in (0.088, 0.066, 0.064, 0.056, 0.054, 0.037))
     for s in ("l", "r"):
-        shoulder, elbow, wrist = j[f"{s}_shoulder"], j[f"{s}_elbow"], j[f"{s}_wrist"]
-        sleeve_end = elbow if look.long_sleeves else _lerp(shoulder, elbow, 0.45)
-        add.cone(shoulder, sleeve_end, 0.054 * g, 0.046 * g, SHIRT)
-        if not look.long_sleeves:
-            add.cone(sleeve_end, elbow, 0.045 * g, 0.041 * g, SKIN)
-        add.cone(elbow, wrist, 0.040 * g, 0.030 * g, SHIRT if look.long_sleeves else SKIN)
+        elbow, wrist = j[f"{s}_elbow"], j[f"{s}_wrist"]
+        _add_limb(add, (j[f"{s}_shoulder"], elbow, wrist), arm_radii, look.long_sleeves, SHIRT, 0.45)
         hand_dir = _unit(wrist - elbow)
         add.cone(wrist + 0.015 * hand_dir, wrist + 0.11 * hand_dir, 0.034, 0.027, SKIN)
-        hip, knee, ankle, foot = j[f"{s}_hip"], j[f"{s}_knee"], j[f"{s}_ankle"], j[f"{s}_foot"]
-        hem = knee if look.long_trousers else _lerp(hip, knee, 0.6)
-        add.cone(hip, hem, 0.088 * g, 0.066 * g, TROUSERS)
-        if not look.long_trousers:
-            add.cone(hem, knee, 0.064 * g, 0.056 * g, SKIN)
-        add.cone(knee, ankle, 0.054 * g, 0.037 * g, TROUSERS if look.long_trousers else SKIN)
+        ankle, foot = j[f"{s}_ankle"], j[f"{s}_foot"]
+        _add_limb(add, (j[f"{s}_hip"], j[f"{s}_knee"], ankle), leg_radii, look.long_trousers, TROUSERS, 0.6)
         toe_dir = _unit(foot - ankle)
         add.cone(ankle - 0.035 * toe_dir, foot + 0.06 * toe_dir, 0.045, 0.034, SHOES)
 
