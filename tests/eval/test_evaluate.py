@@ -71,3 +71,13 @@ def test_record_files_errors(tmp_path):
         record_files([tmp_path])
     with pytest.raises(DataError, match="nope.json: no such file or folder; accepted: record .json files"):
         record_files([tmp_path / "nope.json"])
+
+
+def test_when_rows_are_scored_by_temporal_iou_and_describe_rows_by_similarity():
+    rows = [{"id": "w", "task": "when", "question": "When?", "reference": "from 1.0 s to 3.0 s",
+             "prediction": "from 2.0 s to 3.0 s"},
+            {"id": "d", "task": "describe", "question": "Describe.", "reference": "The person squats twice.",
+             "prediction": "The person squats."}]
+    metrics = score(rows, embed=lambda texts: [[1.0, float(len(t) > 20)] for t in texts])
+    assert metrics["grounding"]["mean_iou"] == pytest.approx(0.5) and metrics["grounding"]["n"] == 1
+    assert metrics["caption"]["n"] == 1 and metrics["accuracy"]["n"] == 0

@@ -4,7 +4,15 @@ import numpy as np
 import pytest
 
 from llamo.eval.judges import Judgement
-from llamo.eval.metrics import accuracy_by_task, caption_similarity, counting_metrics, judged_metrics
+from llamo.eval.metrics import (
+    accuracy_by_task,
+    caption_similarity,
+    counting_metrics,
+    grounding_metrics,
+    judged_metrics,
+    parse_span,
+    temporal_iou,
+)
 
 
 def test_accuracy_by_task_excludes_captions():
@@ -56,3 +64,30 @@ def test_caption_similarity_with_fixed_vectors():
     out = caption_similarity(["a", "c"], ["a", "b"], embed)
     assert out["mean_cosine"] == pytest.approx((1.0 + np.sqrt(0.5)) / 2) and out["n"] == 2
     assert caption_similarity([], [], embed) == {"mean_cosine": None, "n": 0}
+
+
+def test_spans_and_free_text_are_not_exact_matched():
+    rows = [{"task": "when", "prediction": "from 1.0 s to 2.0 s", "reference": "from 1.0 s to 2.0 s"},
+            {"task": "describe", "prediction": "The person squats.", "reference": "The person squats."},
+            {"task": "count", "prediction": "3", "reference": "4"}]
+    assert accuracy_by_task(rows)["per_task"] == {"count": {"accuracy": 0.0, "n": 1}}
+
+
+def test_parse_span_and_temporal_iou():
+    assert parse_span("from 2.1 s to 3.4 s") == (2.1, 3.4)
+    assert parse_span("between 2 and 3 seconds") == (2.0, 3.0)
+    assert parse_span("at 2 s") is None and parse_span("from 4 s to 3 s") is None
+    assert temporal_iou((0.0, 2.0), (1.0, 3.0)) == pytest.approx(1 / 3)
+    assert temporal_iou((0.0, 1.0), (2.0, 3.0)) == 0.0
+    assert temporal_iou((1.0, 2.0), (1.0, 2.0)) == 1.0
+
+
+def test_grounding_metrics():
+    out = grounding_metrics(["from 0 s to 2 s", "from 1.0 s to 2.0 s", "no idea"],
+                            ["from 1 s to 3 s", "from 1.0 s to 2.0 s", "from 0.5 s to 1.5 s"])
+    assert out["mean_iou"] == pytest.approx((1 / 3 + 1.0 + 0.0) / 3)
+    assert out["r@0.3"] == pytest.approx(2 / 3) and out["r@0.5"] == pytest.approx(1 / 3)
+    assert out["n"] == 3 and out["unparsed"] == 1
+    assert grounding_metrics([], [])["mean_iou"] is None
+    with pytest.raises(ValueError, match="one each"):
+        grounding_metrics(["from 0 s to 1 s"], [])

@@ -15,7 +15,15 @@ from pathlib import Path
 from ..data.splits import split_files
 from ..errors import DataError
 from .judges import Judge, Judgement, OfflineJudge
-from .metrics import CAPTION_TASK, accuracy_by_task, caption_similarity, counting_metrics, judged_metrics
+from .metrics import (
+    FREE_TEXT_TASKS,
+    SPAN_TASK,
+    accuracy_by_task,
+    caption_similarity,
+    counting_metrics,
+    grounding_metrics,
+    judged_metrics,
+)
 from .normalize import extract_number
 from .report import write_report
 
@@ -48,7 +56,10 @@ def _metrics(rows: list[dict], verdicts: list[Judgement | None] | None, embed) -
     if counts:
         metrics["counting"] = counting_metrics([extract_number(r["prediction"]) for r in counts],
                                                [int(extract_number(r["reference"]) or 0) for r in counts])
-    captions = [r for r in rows if r["task"] == CAPTION_TASK]
+    spans = [r for r in rows if r["task"] == SPAN_TASK]
+    if spans:
+        metrics["grounding"] = grounding_metrics([r["prediction"] for r in spans], [r["reference"] for r in spans])
+    captions = [r for r in rows if r["task"] in FREE_TEXT_TASKS]
     if captions and embed is not None:
         metrics["caption"] = caption_similarity([r["prediction"] for r in captions],
                                                 [r["reference"] for r in captions], embed)

@@ -2,10 +2,11 @@
 
 Exact-match accuracy per question type (BABEL-QA), repetition counting in the Mo-RepCount definitions
 (OBO, OBZ, normalised MAE, RMSE), judged QA in the Video-ChatGPT protocol (share of "yes", mean 0–5 score),
-and caption similarity as the mean cosine of sentence embeddings. Empty inputs give None values, never NaN,
-so the results stay valid JSON.
+caption similarity as the mean cosine of sentence embeddings, and temporal grounding ("when": "from 2.1 s to
+3.4 s") as temporal IoU. Empty inputs give None values, never NaN, so the results stay valid JSON.
 """
 
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,6 +17,9 @@ from .normalize import matches
 from .similarity import row_cosine
 
 CAPTION_TASK = "caption"  # free text, scored by similarity or a judge, never by exact match
+FREE_TEXT_TASKS = (CAPTION_TASK, "describe")  # scored like captions
+SPAN_TASK = "when"  # a time span, scored by temporal IoU, never by exact match
+IOU_THRESHOLDS = (0.3, 0.5, 0.7)
 
 
 def _mean(values: np.ndarray) -> float | None:
@@ -25,12 +29,13 @@ def _mean(values: np.ndarray) -> float | None:
 def accuracy_by_task(rows: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Exact-match accuracy (`normalize.matches`) overall and per task.
 
-    rows: {"task", "prediction", "reference"} each; rows of task "caption" are left out.
+    rows: {"task", "prediction", "reference"} each; free-text rows (FREE_TEXT_TASKS) and spans (SPAN_TASK) are
+    left out.
     Returns {"overall": accuracy or None, "n": rows scored, "per_task": {task: {"accuracy", "n"}}}, tasks sorted.
     """
     hits: dict[str, list[bool]] = {}
     for row in rows:
-        if row["task"] != CAPTION_TASK:
+        if row["task"] not in (*FREE_TEXT_TASKS, SPAN_TASK):
             hits.setdefault(row["task"], []).append(matches(row["prediction"], row["reference"]))
     per_task = {task: {"accuracy": _mean(np.array(h, float)), "n": len(h)} for task, h in sorted(hits.items())}
     every = np.array([hit for h in hits.values() for hit in h], float)
@@ -80,3 +85,33 @@ def caption_similarity(predictions: Sequence[str], references: Sequence[str],
         return {"mean_cosine": None, "n": 0}
     cos = row_cosine(np.asarray(embed(list(predictions))), np.asarray(embed(list(references))))  # [N]
     return {"mean_cosine": float(cos.mean()), "n": len(predictions)}
+
+
+def parse_span(text: str) -> tuple[float, float] | None:
+    """The first two numbers of `text` as a (start, end) span in seconds, e.g. "from 2.1 s to 3.4 s" → (2.1, 3.4);
+    None when there are fewer than two numbers or the span is empty or reversed."""
+    numbers = [float(n) for n in re.findall(r"\d+(?:\.\d+)?", text)[:2]]
+    if len(numbers) < 2 or numbers[1] <= numbers[0]:
+        return None
+    return numbers[0], numbers[1]
+
+
+def temporal_iou(pred: tuple[float, float], true: tuple[float, float]) -> float:
+    """Intersection over union of two time spans (start, end), 0 when they do not overlap."""
+    inter = max(0.0, min(pred[1], true[1]) - max(pred[0], true[0]))
+    union = max(pred[1], true[1]) - min(pred[0], true[0])
+    return inter / union if union > 0 else 0.0
+
+
+def grounding_metrics(predictions: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
+    """Temporal grounding: mean IoU of predicted and true spans (`parse_span`; an unreadable prediction scores 0)
+    and recall at IoU ≥ 0.3 / 0.5 / 0.7. Returns {"mean_iou", "r@0.3", "r@0.5", "r@0.7", "n", "unparsed"}."""
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predictions for {len(references)} references; need one each")
+    spans = [parse_span(p) for p in predictions]
+    truth = [parse_span(r) for r in references]
+    if any(t is None for t in truth):
+        raise ValueError(f"unreadable reference spans: {[r for r, t in zip(references, truth) if t is None][:3]}")
+    iou = np.array([0.0 if p is None else temporal_iou(p, t) for p, t in zip(spans, truth)])  # [N]
+    return {"mean_iou": _mean(iou), **{f"r@{k}": _mean((iou >= k).astype(float)) for k in IOU_THRESHOLDS},
+            "n": int(iou.size), "unparsed": sum(p is None for p in spans)}

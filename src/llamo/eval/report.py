@@ -1,8 +1,9 @@
 """Evaluation reports: metrics.json + report.md + per_task.png for one run, and `compare` across runs.
 
-A metrics dict has up to four sections, each the output of one function in `metrics.py`:
-"accuracy" (accuracy_by_task), "counting" (counting_metrics), "judged" (judged_metrics) and
-"caption" (caption_similarity). Absent sections are left out of the Markdown and the comparison.
+A metrics dict has up to five sections, each the output of one function in `metrics.py`:
+"accuracy" (accuracy_by_task), "counting" (counting_metrics), "judged" (judged_metrics), "caption"
+(caption_similarity) and "grounding" (grounding_metrics). Absent sections are left out of the Markdown and the
+comparison.
 A run over several record files adds "per_file" ({file: such a dict}); the report then opens with one table,
 a column per file and one for all files, laid out as `compare` lays out runs.
 """
@@ -15,6 +16,7 @@ from ..errors import ConfigError
 
 COUNTING_KEYS = ("obo", "obz", "mae", "rmse")
 JUDGED_KEYS = ("accuracy", "score")
+GROUNDING_RECALLS = ("r@0.3", "r@0.5", "r@0.7")
 
 
 def _fmt(value: Any) -> str:
@@ -40,7 +42,8 @@ def _compare_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
     if any("accuracy" in m for m in runs):
         rows.append(["**overall**", *(m.get("accuracy", {}).get("overall") for m in runs)])
     sections = [("counting", k, f"count {k.upper()}") for k in COUNTING_KEYS]
-    sections += [("judged", k, f"judged {k}") for k in JUDGED_KEYS] + [("caption", "mean_cosine", "caption cosine")]
+    sections += [("judged", k, f"judged {k}") for k in JUDGED_KEYS] + [("caption", "mean_cosine", "caption cosine"),
+                                                                        ("grounding", "mean_iou", "when IoU")]
     for section, key, label in sections:
         if any(section in m for m in runs):
             rows.append([label, *(m.get(section, {}).get(key) for m in runs)])
@@ -75,6 +78,11 @@ def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[str], list[l
     if "caption" in metrics:
         c = metrics["caption"]
         out.append(("Captions", "", ["n", "mean cosine"], [[c["n"], c["mean_cosine"]]]))
+    if "grounding" in metrics:
+        g = metrics["grounding"]
+        out.append(("Temporal grounding", "Mean temporal IoU of the answered span; R@k: share with IoU ≥ k.",
+                    ["n", "unparsed", "mean IoU", *GROUNDING_RECALLS], [[g["n"], g["unparsed"], g["mean_iou"],
+                                                                        *(g[k] for k in GROUNDING_RECALLS)]]))
     return out
 
 
