@@ -1,6 +1,7 @@
 """The `llamo` command: a table of subcommands, each a thin shell over one Python API function.
 
     llamo data build --out data/mocapqa --seed 0
+    llamo data build --corpus open --out data/open --seed 0
     llamo data convert walk.bvh --out walk.npy
     llamo render data/mocapqa/motions/test_00000.npy --out test.gif --mark 3,10
     llamo train --config instruct steps=200
@@ -23,12 +24,20 @@ from .errors import LlamoError
 
 
 def data_build(args: argparse.Namespace) -> None:
-    """Build MoCapQA (motion QA from the motion capture inside pybullet) into --out, deterministic by --seed."""
-    from .data.build import BuildConfig, build_dataset
-
+    """Build a corpus into --out, deterministic by --seed: MoCapQA (motion QA from the motion capture inside
+    pybullet; the default) or, with --corpus open, the open-world corpus (synthetic and real motion, six splits)."""
     start = time.perf_counter()
-    cfg = BuildConfig(out=args.out, seed=args.seed, workers=args.workers, force=args.force)
-    out = build_dataset(cfg)
+    if args.corpus == "open":
+        from .corpus import CorpusConfig, build_corpus
+
+        out = build_corpus(CorpusConfig(out=args.out, seed=args.seed, scale=args.scale, workers=args.workers,
+                                        force=args.force))
+    elif args.scale != 1.0:
+        raise LlamoError("--scale applies to --corpus open only; MoCapQA has fixed split sizes")
+    else:
+        from .data.build import BuildConfig, build_dataset
+
+        out = build_dataset(BuildConfig(out=args.out, seed=args.seed, workers=args.workers, force=args.force))
     print((out / "card.md").read_text())
     print(f"built {out} in {time.perf_counter() - start:.1f} s")
 
@@ -240,6 +249,9 @@ def add_motion_source(p: argparse.ArgumentParser) -> None:
 
 def add_build_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, help="dataset folder to create")
+    p.add_argument("--corpus", choices=["mocapqa", "open"], default="mocapqa", help="mocapqa (default) or open: the "
+                   "open-world corpus of docs/corpus.md")
+    p.add_argument("--scale", type=float, default=1.0, help="--corpus open: every split's size times this")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     p.add_argument("--force", action="store_true", help="replace --out if it exists")

@@ -25,11 +25,11 @@ def symmetric_arms(body: Body, elevation: np.ndarray, plane: np.ndarray | float,
 
 def squat(body: Body, p: ActionParams, rng: np.random.Generator) -> Performed:
     """Squats: hips go back and down, knees bend forward, torso leans in, arms reach forward. Uses reps, speed,
-    amplitude (depth)."""
+    amplitude (depth: about 1.2 brings the thighs level, 1.5 takes the hips well below the knees)."""
     s = schedule(rng, p.reps, 2.2 / p.speed, intro=0.5, outro=0.5)
     tr = standing(body, s.frames)
     depth = np.where(s.active, plateau(s.phase, 0.45, 0.6), 0.0)  # 0 standing → 1 bottom
-    amp = np.clip(p.amplitude, 0.3, 1.2)
+    amp = np.clip(p.amplitude, 0.3, 1.5)
     tr.root[:, 1] -= 0.46 * body.leg * amp * depth
     tr.root[:, 2] -= 0.2 * body.leg * amp * depth
     tr.pelvis[:, 0] = 0.45 * amp * depth
