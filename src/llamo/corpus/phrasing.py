@@ -2,8 +2,8 @@
 person, so every kind has at least 12 phrasings; a fixed share of phrasings is held out of training.
 
 A phrasing is (template index, subject index). Held out: every phrasing of a kind's last template, and every
-phrasing that names the person with the last subject word ("the individual"): about 31% of a kind whose
-templates all name the person. Only `test_new_phrasing` asks with held-out phrasings; every other split asks
+phrasing that names the person with the last subject word ("the individual"): a third of a kind whose templates
+all name the person (10 of 30). Only `test_new_phrasing` asks with held-out phrasings; every other split asks
 with the rest.
 """
 
