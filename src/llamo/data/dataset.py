@@ -16,7 +16,8 @@ from .schema import Record, load_records, resolve_media
 
 
 class FeatureCache:
-    """Raw encoder features [T, F] per motion path, computed by `featurize` on first use."""
+    """Raw encoder features [T, F] per motion path, computed by `featurize` on first use (or any other value of
+    the motion: the motion_text connector caches its text here)."""
 
     def __init__(self, featurize):
         self.featurize = featurize
@@ -54,6 +55,7 @@ class ConversationDataset(Dataset):
         self.records = repeat_tasks(load_all(files), task_repeat or {})
         self.processor = processor
         self.features = FeatureCache(featurize)
+        self.texts = FeatureCache(processor.describe) if processor is not None and processor.describe else None
         self.encode = encode
 
     def __len__(self) -> int:
@@ -68,7 +70,8 @@ class ConversationDataset(Dataset):
         path = self.motion_path(i)
         motion = self.features(path) if path else None
         hidden = self.encode(path, motion) if self.encode is not None and path else None
-        enc = self.processor.encode(record.conversations, None if motion is None else len(motion))
+        text = self.texts(path) if self.texts is not None and path else None
+        enc = self.processor.encode(record.conversations, None if motion is None else len(motion), motion_text=text)
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden)
 
     def motion_paths(self) -> list[Path]:

@@ -3,13 +3,15 @@
 The tokenizer's own chat template renders the conversation; each turn is tokenised separately (the text a
 turn adds to the rendering), so assistant turns are known token-exactly and only they carry labels (−100
 elsewhere). N comes from the model config's `token_count`, the one place both the processor and the model
-read. A `<video>` marker (a video-only record) takes the same slot: the video becomes motion upstream.
+read. A `<video>` marker (a video-only record) takes the same slot: the video becomes motion upstream. A processor
+with a `describe` function (the motion_text connector) puts the motion's text there instead of placeholders.
 """
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ..errors import ConfigError, DataError
+from ..motion.motion import Motion
 from .schema import MOTION_TOKEN, VIDEO_TOKEN, Turn
 
 IGNORE_INDEX = -100
@@ -31,23 +33,32 @@ def motion_slots(turns: Sequence[Turn]) -> int:
 
 
 class LlamoProcessor:
-    """Turns conversations into model inputs for one tokenizer and one motion-token rule."""
+    """Turns conversations into model inputs for one tokenizer and one motion-token rule. describe: Motion → the
+    text that stands for it in the prompt (motion_text connector), else None; callers pass its output as
+    `motion_text` (the dataset caches it per motion file)."""
 
-    def __init__(self, tokenizer, placeholder_token: str, token_count: Callable[[int], int]):
+    def __init__(self, tokenizer, placeholder_token: str, token_count: Callable[[int], int],
+                 describe: Callable[[Motion], str] | None = None):
         self.tokenizer = tokenizer
         self.placeholder_token = placeholder_token
         self.placeholder_id = tokenizer.convert_tokens_to_ids(placeholder_token)
         self.token_count = token_count
+        self.describe = describe
 
-    def messages(self, turns: Sequence[Turn], num_frames: int | None) -> list[dict]:
-        """Chat messages with the motion marker expanded (or removed when the connector adds no tokens)."""
+    def messages(self, turns: Sequence[Turn], num_frames: int | None, motion_text: str | None = None) -> list[dict]:
+        """Chat messages with the motion marker expanded to placeholders or to `motion_text` (or removed when the
+        connector adds neither)."""
+        if self.describe is not None and num_frames is not None and motion_text is None:
+            raise ConfigError("this model reads motion as text (connector motion_text): pass motion_text="
+                              "processor.describe(motion) with the motion")
         slots = motion_slots(turns)
         if slots and num_frames is None:
             raise DataError(f"the prompt has a {MOTION_TOKEN} marker but no motion was given")
         if num_frames is not None and slots != 1:
             raise DataError(f"a motion was given, so the prompt needs exactly one {MOTION_TOKEN} marker; found {slots}"
                             f" (put it where the motion goes, e.g. '{MOTION_TOKEN}\\nWhat is the person doing?')")
-        fill = self.placeholder_token * (self.token_count(num_frames) if num_frames else 0)
+        count = self.token_count(num_frames) if num_frames else 0
+        fill = motion_text if motion_text is not None else self.placeholder_token * count
         out = []
         for t in turns:
             text = t.text
@@ -74,10 +85,11 @@ class LlamoProcessor:
         inside = [start >= 0 and start <= a and b <= end for a, b in enc["offset_mapping"]]
         return enc["input_ids"], inside
 
-    def encode(self, turns: Sequence[Turn], num_frames: int | None = None,
-               add_generation_prompt: bool = False) -> Encoded:
-        """Tokenise a conversation turn by turn. num_frames: frames of the motion (None without one)."""
-        messages = self.messages(turns, num_frames)
+    def encode(self, turns: Sequence[Turn], num_frames: int | None = None, add_generation_prompt: bool = False,
+               motion_text: str | None = None) -> Encoded:
+        """Tokenise a conversation turn by turn. num_frames: frames of the motion (None without one); motion_text:
+        `describe(motion)`, for a describing processor."""
+        messages = self.messages(turns, num_frames, motion_text)
         ids: list[int] = []
         labels: list[int] = []
         instruction: list[bool] = []
