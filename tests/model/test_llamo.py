@@ -9,7 +9,7 @@ from llamo.data.schema import Turn
 from llamo.model import GROUPS, LlamoModel, build_model, parameter_groups, set_trainable
 from tests.conftest import tiny_config, walking_joints
 
-CONNECTORS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "text_only")
+CONNECTORS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "motion_text", "text_only")
 
 
 def examples(model, lengths=(30, 45), generation=False):
@@ -87,7 +87,21 @@ def test_save_then_load_gives_identical_logits_and_files(model, tmp_path):
         assert torch.equal(model(**batch).logits, loaded(**batch).logits)
 
 
-@pytest.mark.parametrize("kind", ["cross_talker", "uniform", "all_frames", "vq_tokens"])  # text_only: no placeholders
+def test_motion_text_writes_the_motion_into_the_prompt_and_a_loaded_model_answers_a_npy(tmp_path):
+    from llamo.assistant import Assistant
+    from llamo.data.motion_text import describe_motion
+    from llamo.motion.io import save_motion
+
+    model = build_model(tiny_config("motion_text"))
+    motion = Motion(walking_joints(40, turn_rate=0.5))
+    sample = model.prepare([Turn("human", "<motion>\nWhich way?")], motion, generation=True)
+    assert describe_motion(motion) in model.tokenizer.decode(sample.input_ids)
+    path = save_motion(motion, tmp_path / "walk.npy")
+    answer = Assistant.from_pretrained(model.save_pretrained(tmp_path / "m"), max_new_tokens=4).ask(path, "Which way?")
+    assert answer.text == Assistant(model, max_new_tokens=4).ask(path, "Which way?").text and answer.frames == []
+
+
+@pytest.mark.parametrize("kind", ["cross_talker", "uniform", "all_frames", "vq_tokens"])  # motion_text, text_only: none
 def test_placeholder_count_mismatch_names_both_counts(kind):
     model = build_model(tiny_config(kind))
     batch = examples(model, lengths=(30,))

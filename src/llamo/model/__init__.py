@@ -1,5 +1,5 @@
 """The LLaMo model: motion encoder, video encoder, Motion Feature Enhancer, Cross Talker, projector, LLM + LoRA,
-and the baseline connectors (all_frames, vq_tokens, text_only)."""
+and the baseline connectors (uniform, all_frames, vq_tokens, motion_text, text_only)."""
 
 from .configuration import ConnectorConfig, LlamoConfig, LLMConfig, MotionEncoderConfig, VideoConfig
 from .llamo import LlamoModel, LlamoOutput, build_model

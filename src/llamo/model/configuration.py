@@ -13,7 +13,7 @@ from pathlib import Path
 from ..errors import ConfigError
 from ..motion.features import FEATURE_DIM
 
-CONNECTOR_KINDS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "text_only")
+CONNECTOR_KINDS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "motion_text", "text_only")
 VIDEO_KINDS = ("none", "tiny", "hf")
 SELECTIONS = ("segments", "topk")
 DEFAULT_LLM = "smollm2-135m-instruct"
@@ -52,7 +52,7 @@ class ConnectorConfig:
     """How motion reaches the LLM. The token count per motion is defined here and nowhere else."""
 
     # cross_talker (LLaMo) | uniform (K mean-pooled segments: the Cross Talker without selection) | all_frames
-    # (MotionLLM) | vq_tokens (MotionGPT) | text_only
+    # (MotionLLM) | vq_tokens (MotionGPT) | motion_text (the motion written as text in the prompt) | text_only
     kind: str = "cross_talker"
     num_tokens: int = 16  # K: frames the Cross Talker keeps (uniform: segments it pools)
     heads: int = 4
@@ -66,6 +66,7 @@ class ConnectorConfig:
     codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
     vq_dim: int = 256
     vq_downsample: int = 4  # vq_tokens: one code per `vq_downsample` frames
+    text_window: float = 1.0  # motion_text: seconds of motion per line of text (data/motion_text.py)
 
     def __post_init__(self) -> None:
         if self.kind not in CONNECTOR_KINDS:
@@ -77,9 +78,12 @@ class ConnectorConfig:
         for name in ("num_tokens", "stride", "codebook_size", "vq_downsample"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"connector.{name} must be >= 1, got {getattr(self, name)}")
+        if not self.text_window > 0:
+            raise ConfigError(f"connector.text_window must be > 0 seconds, got {self.text_window}")
 
     def token_count(self, num_frames: int) -> int:
-        """Placeholder tokens one motion of `num_frames` frames occupies in the prompt."""
+        """Placeholder tokens one motion of `num_frames` frames occupies in the prompt (motion_text: none; its
+        text takes the place of `<motion>` instead)."""
         if self.kind in ("cross_talker", "uniform"):
             return min(self.num_tokens, num_frames)
         if self.kind == "all_frames":

@@ -4,17 +4,23 @@
     uniform       encoder → enhancer → K equal segments mean-pooled → the same projector (no selection)
     all_frames    MotionLLM-style: encoder → enhancer → every `stride` frames average-pooled → linear projection
     vq_tokens     MotionGPT-style: VQ-VAE codes of the raw features, fed as new vocabulary tokens <|motion_i|>
+    motion_text   encoder-free: no motion tokens; the processor writes the motion into the prompt as text
+                  (`motion_writer`, data/motion_text.py)
     text_only     no motion tokens (a floor: what the question alone gives away)
 
 Legend: B batch, T frames, F features, D_m motion width, L text tokens, D LLM width, K' motion tokens.
 Each returns exactly `ConnectorConfig.token_count(T_i)` valid tokens per sample, in temporal order.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch import nn
 
+from ..data.motion_text import describe_motion
+from ..motion.motion import Motion
 from .configuration import LlamoConfig
 from .cross_talker import CrossTalker, segment_membership, segment_pool
 from .projector import Projector
@@ -125,9 +131,18 @@ def build_connector(config: LlamoConfig, llm_dim: int, code_offset: int) -> nn.M
         "uniform": lambda: UniformConnector(config, llm_dim),
         "all_frames": lambda: AllFramesConnector(config, llm_dim),
         "vq_tokens": lambda: VQTokensConnector(config, code_offset),
+        "motion_text": TextOnlyConnector,  # the motion arrives as prompt text, so no tokens are spliced
         "text_only": TextOnlyConnector,
     }
     return builders[config.connector.kind]()
+
+
+def motion_writer(config: LlamoConfig) -> Callable[[Motion], str] | None:
+    """What writes a motion into the prompt as text: the motion_text connector's `describe_motion` at its window;
+    None for the connectors whose motion arrives as placeholder tokens."""
+    if config.connector.kind != "motion_text":
+        return None
+    return partial(describe_motion, window=config.connector.text_window)
 
 
 def uses_motion_encoder(config: LlamoConfig) -> bool:

@@ -26,7 +26,14 @@ from ..motion.motion import Motion
 from ..video.estimator import MotionEstimator
 from ..video.io import read_video
 from .configuration import LlamoConfig
-from .connectors import ConnectorOutput, MotionInputs, build_connector, code_tokens, uses_motion_encoder
+from .connectors import (
+    ConnectorOutput,
+    MotionInputs,
+    build_connector,
+    code_tokens,
+    motion_writer,
+    uses_motion_encoder,
+)
 from .enhancer import MotionFeatureEnhancer
 from .llm import attach_lora, load_causal_lm, load_tokenizer
 from .motion_encoder import MotionEncoder
@@ -67,7 +74,8 @@ class LlamoModel(nn.Module):
             self.enhancer = MotionFeatureEnhancer(m.dim, video_dim, depth=v.enhancer_depth, heads=m.heads)
         code_offset = tokenizer.convert_tokens_to_ids(code_tokens(config)[0]) if code_tokens(config) else 0
         self.connector = build_connector(config, llm_dim, code_offset)
-        self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count)
+        self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count,
+                                        motion_writer(config))
         self.placeholder_id = self.processor.placeholder_id
 
     # ----- inputs -----------------------------------------------------------------------------------------
@@ -95,7 +103,8 @@ class LlamoModel(nn.Module):
             pixels, _ = read_video(video, num_frames=v.num_frames, size=v.image_size)  # [N, H, W, 3] uint8
             frames = torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255.0  # [N, 3, H, W]
         features = self.motion_inputs(motion) if motion is not None else None
-        enc = self.processor.encode(turns, None if features is None else len(features), generation)
+        text = self.processor.describe(motion) if self.processor.describe and motion is not None else None
+        enc = self.processor.encode(turns, None if features is None else len(features), generation, text)
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames)
 
     def motion_inputs(self, motion: Motion) -> torch.Tensor:
