@@ -13,7 +13,7 @@ EXPECTED = {
     "encoder", "align", "instruct", "cpu/encoder", "cpu/align", "cpu/instruct", "default/instruct",
     "baselines/all_frames/encoder", "baselines/all_frames/align", "baselines/all_frames/instruct",
     "baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct",
-    "baselines/text_only/instruct",
+    "baselines/motion_text/instruct", "baselines/text_only/instruct",
 }
 
 
@@ -23,7 +23,9 @@ def test_every_packaged_stage_config_loads():
     for name in found:
         cfg = load_config(name)
         assert cfg.stage in STAGES and cfg.out.startswith("runs/") and cfg.trainable, name
-        assert (cfg.init_from is None) == (cfg.stage == "encoder" or "text_only" in name), name
+        # the baselines without motion modules run instruction tuning only, from a fresh model
+        fresh = cfg.stage == "encoder" or cfg.model.connector.kind in ("motion_text", "text_only")
+        assert (cfg.init_from is None) == fresh, name
         if cfg.stage == "encoder":  # the contrastive loss trains a motion encoder, which vq_tokens has not
             assert bool(cfg.contrastive_weight) == (cfg.model.connector.kind != "vq_tokens"), name
 

@@ -165,8 +165,8 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
     source.add_argument("--data", type=Path, help="dataset folder: *train*.json trains, *test*.json evaluates")
     source.add_argument("--config", help="one stage: packaged config name or YAML path")
     p.add_argument("--out", type=Path, default=None, help="with --data: run folder (default: runs/<folder name>)")
-    p.add_argument("--connector", default="cross_talker", help="with --data: cross_talker | all_frames | "
-                   "vq_tokens | text_only")
+    p.add_argument("--connector", default="cross_talker", help="with --data: cross_talker | uniform | all_frames | "
+                   "vq_tokens | motion_text | text_only")
     p.add_argument("--from", dest="start_from", default=None, help="with --data: 'default' (the shipped model) or "
                    "a model folder to continue from (instruction tuning only)")
     p.add_argument("--budget", type=float, default=1.0, help="with --data: scales every stage's steps")

@@ -62,6 +62,12 @@ def test_continuing_from_a_model_is_instruction_tuning_only(folder, tmp_path):
     assert pipeline.stages[0].init_from == str(tmp_path / "some_model")
 
 
+def test_motion_text_runs_instruction_tuning_only_from_a_fresh_model(folder, tmp_path):
+    (instruct,) = plan(folder, tmp_path / "run", connector="motion_text").stages
+    assert instruct.stage == "instruct" and instruct.init_from is None and instruct.trainable == ["lora"]
+    assert instruct.model.connector.kind == "motion_text"
+
+
 def test_bad_folders_and_connectors_are_clear_errors(tmp_path, folder):
     with pytest.raises(DataError, match="no train record files"):
         find_record_files(tmp_path)

@@ -32,6 +32,7 @@ STAGE_CONFIGS = {
     "uniform": ("cpu/encoder", "cpu/align", "cpu/instruct"),
     "all_frames": ("cpu/encoder", "cpu/align", "cpu/instruct"),
     "vq_tokens": ("baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct"),
+    "motion_text": ("baselines/motion_text/instruct",),
     "text_only": ("baselines/text_only/instruct",),
 }
 # Overrides of what the first stage builds; later stages load it from the previous model folder.
