@@ -1,4 +1,4 @@
-"""How long a planned piece will last, estimated without realising it, so planning can keep motions within 3-40 s.
+"""How long a planned piece will last, estimated without realising it, so planning can keep motions within 2-40 s.
 
 Synthetic actions are timed once per (action, direction) on a reference body at one and two repetitions (the
 difference is one repetition, the rest is intro and outro); real clips from their frame counts.
