@@ -2,6 +2,7 @@
 
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -45,3 +46,44 @@ def test_kill_9_then_resume_equals_uninterrupted(tmp_path, tiny_records):
     assert a.keys() == b.keys()
     for name in a:
         assert torch.equal(a[name], b[name]), f"{name} differs after resuming from step {kill_after}"
+
+
+def train_stage(folder, data, **fields):
+    from llamo.train.config import load_config
+    from llamo.train.loop import train
+
+    folder.mkdir()
+    return train(load_config(str(write_stage(folder, data, **fields)))).parent
+
+
+def test_resuming_in_a_later_epoch_replays_that_epochs_order(tmp_path, tiny_records):
+    """16 records in batches of 4: 7 steps cross an epoch boundary. Resuming at step 5 (inside the second epoch)
+    must not replay the first epoch's order (the prepared loader's own epoch counter restarts at 0)."""
+    run_dir = train_stage(tmp_path / "a", tiny_records, steps=7, batch_size=4)
+    expected = final_weights_at(run_dir, 7)
+    shutil.rmtree(run_dir / "model")
+    for step in (6, 7):
+        shutil.rmtree(run_dir / "checkpoints" / f"step_{step:07d}")
+    train_stage_again(tmp_path / "a")
+    resumed = final_weights_at(run_dir, 7)
+    assert all(torch.equal(expected[k], resumed[k]) for k in expected)
+
+
+def test_a_snapshot_mid_stage_changes_nothing_after_it(tmp_path, tiny_records):
+    plain = train_stage(tmp_path / "plain", tiny_records, steps=4)
+    snap = train_stage(tmp_path / "snap", tiny_records, steps=4, snapshots=[0.25, 0.5, 1 / 3])
+    assert sorted(p.name for p in (snap / "snapshots").iterdir()) == ["step_0000001", "step_0000002"]
+    assert (snap / "snapshots" / "step_0000002" / "config.json").is_file()
+    a, b = final_weights_at(plain, 4), final_weights_at(snap, 4)
+    assert all(torch.equal(a[k], b[k]) for k in a), "saving a model folder must not draw from the training RNG"
+
+
+def final_weights_at(run_dir, step):
+    return load_file(run_dir / "checkpoints" / f"step_{step:07d}" / "weights.safetensors")
+
+
+def train_stage_again(folder):
+    from llamo.train.config import load_config
+    from llamo.train.loop import train
+
+    train(load_config(str(folder / "stage.yaml")))

@@ -52,6 +52,9 @@ class TrainConfig:
     save_every: int = 100
     eval_every: int = 0  # 0: no periodic evaluation
     keep_last: int = 2  # checkpoints kept
+    # also save the model folder at these shares of `steps` (0 < share < 1) as snapshots/step_NNNNNNN, e.g.
+    # [0.25, 0.5, 0.75] for accuracy-against-steps curves; model/ is the last point
+    snapshots: list[float] = field(default_factory=list)
     num_workers: int = 0
     encoder_cache: str | None = None  # folder for the frozen motion encoder's outputs (large sets; align/instruct)
 
@@ -74,9 +77,15 @@ class TrainConfig:
             raise ConfigError(f"contrastive_weight={self.contrastive_weight}: accepted 0, or > 0 in the encoder stage")
         if self.task_repeat and self.stage == "encoder":
             raise ConfigError("task_repeat weights question records; the encoder stage reads motions: remove it")
+        if any(not 0 < share < 1 for share in self.snapshots):
+            raise ConfigError(f"snapshots={self.snapshots}: accepted shares of steps between 0 and 1, e.g. [0.25, 0.5]")
         for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+    def snapshot_steps(self) -> list[int]:
+        """The steps `snapshots` saves a model folder at (before the last step; model/ holds the last)."""
+        return sorted({max(1, round(share * self.steps)) for share in self.snapshots} - {self.steps})
 
 
 def packaged_configs() -> dict[str, Path]:

@@ -9,6 +9,7 @@ checkpoint and ends with the weights an uninterrupted run would have.
 
 import dataclasses
 import json
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from .encoder_cache import EncoderCache
 from .objectives import EncoderObjective
 from .optim import build_optimizer, build_scheduler
 from .precision import resolve_precision
-from .state import TrainingState
+from .state import TrainingState, rng_state, set_rng_state
 
 
 class StageModule(nn.Module):
@@ -188,14 +189,29 @@ def train_step(run: Run, batch: dict) -> torch.Tensor:
     return loss.detach()
 
 
+def save_model_folder(run: Run, folder: Path) -> Path:
+    """Write the model folder (every process calls this; the main one writes). Saving draws random numbers
+    (a random-init LM's base weights are rebuilt to be written), so every RNG is put back: a snapshot mid-stage
+    must not change the steps after it."""
+    run.accelerator.wait_for_everyone()
+    if run.accelerator.is_main_process:
+        meta, tensors = rng_state()
+        run.accelerator.unwrap_model(run.stage).model.save_pretrained(folder)
+        set_rng_state(meta, tensors)
+    return folder
+
+
 def after_step(run: Run, loss: torch.Tensor, bar) -> None:
-    """Log, checkpoint; called once per optimizer step."""
+    """Log, snapshot, checkpoint; called once per optimizer step. The snapshot comes first: a run killed between
+    the two resumes from an earlier checkpoint and writes the same snapshot again."""
     cfg, state, acc = run.cfg, run.state, run.accelerator
     bar.update(1)
     if state.step % cfg.log_every == 0 or state.step == cfg.steps:
         value = acc.gather(loss[None]).mean().item()  # the only host sync, every log_every steps
         acc.log({"loss": value, "lr": run.scheduler.get_last_lr()[0]}, step=state.step)
         bar.set_postfix(loss=f"{value:.4f}")
+    if state.step in cfg.snapshot_steps():
+        save_model_folder(run, Path(cfg.out) / "snapshots" / f"step_{state.step:07d}")
     if state.step % cfg.save_every == 0 or state.step == cfg.steps:
         save_checkpoint(Path(cfg.out), trainable_weights(run), run.optimizer, run.scheduler, state,
                         acc.process_index, acc.wait_for_everyone, cfg.keep_last)
@@ -206,14 +222,18 @@ def run_epochs(run: Run, progress=None) -> None:
     state, acc = run.state, run.accelerator
     bar = progress if progress is not None else tqdm(total=run.cfg.steps, disable=not acc.is_main_process, desc=run.cfg.stage)
     bar.update(state.step)  # steps done before a resume
+    started = time.perf_counter() - state.seconds
     while state.step < run.cfg.steps:
-        run.sampler.set_epoch(state.epoch)
+        # Through the prepared loader: its own epoch counter would otherwise re-set the sampler's on every iter(),
+        # and after a resume (a fresh skip loader) it counts from 0, so a later epoch would replay the first's order.
+        run.loader.set_epoch(state.epoch)
         batches = acc.skip_first_batches(run.loader, state.batch_in_epoch) if state.batch_in_epoch else run.loader
         for batch in batches:
             loss = train_step(run, batch)
             state.batch_in_epoch += 1
             if acc.sync_gradients:
                 state.step += 1
+                state.seconds = time.perf_counter() - started
                 after_step(run, loss, bar)
                 if state.step >= run.cfg.steps:
                     break
@@ -234,9 +254,6 @@ def train(cfg: TrainConfig, progress=None) -> Path:
                                                     .items() if isinstance(v, (int, float, str, bool))})
     resume(run)
     run_epochs(run, progress)
-    run.accelerator.wait_for_everyone()
-    folder = out / "model"
-    if run.accelerator.is_main_process:
-        run.accelerator.unwrap_model(run.stage).model.save_pretrained(folder)
+    folder = save_model_folder(run, out / "model")
     run.accelerator.end_training()
     return folder

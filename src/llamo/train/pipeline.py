@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 from ..data.dataset import load_all
 from ..data.splits import split_files
 from ..errors import ConfigError, DataError
-from .config import TrainConfig, load_config
+from .config import TrainConfig, from_dict, load_config
 
 CAPTION_TASK = "caption"
 # The packaged stage configs each connector runs, in order: the CPU recipe, or the baseline's own stages.
@@ -145,8 +145,9 @@ def finished(cfg: TrainConfig) -> bool:
     folder = Path(cfg.out)
     if not (folder / "model" / "config.json").is_file():
         return False
-    saved = yaml.safe_load((folder / "config.yaml").read_text())
-    if saved != yaml.safe_load(yaml.safe_dump(dataclasses.asdict(cfg), sort_keys=False)):
+    # Read back as configs, so a field added to TrainConfig since the stage ran counts as its default.
+    saved = from_dict(yaml.safe_load((folder / "config.yaml").read_text()))
+    if saved != from_dict(yaml.safe_load(yaml.safe_dump(dataclasses.asdict(cfg), sort_keys=False))):
         raise ConfigError(f"{folder} holds a finished stage trained with other settings; "
                           "give another --out, or remove that folder to train it again")
     return True

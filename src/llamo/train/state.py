@@ -12,6 +12,7 @@ class TrainingState:
     step: int = 0  # optimizer steps done
     epoch: int = 0
     batch_in_epoch: int = 0  # micro-batches of this epoch already consumed
+    seconds: float = 0.0  # wall time spent training up to `step`, summed over resumes (setup not counted)
 
     def to_dict(self) -> dict:
         return asdict(self)
