@@ -7,6 +7,7 @@
     llamo train --config instruct steps=200
     llamo eval --model runs/cross_talker/instruct/model --data data/mocapqa/qa_test.json --out runs/eval/ct
     llamo compare runs/eval/ct runs/eval/all_frames
+    llamo compare --data data/seven --out runs/compare --connectors cross_talker,all_frames --seeds 0,1
     llamo ask examples/kick.npy "Which leg does the person kick with?" --show-frames --render kick.gif
     llamo chat examples/cartwheel.npy
     llamo serve --port 8000
@@ -209,13 +210,37 @@ def rescore(args: argparse.Namespace) -> None:
 
 
 def compare_runs(args: argparse.Namespace) -> None:
-    """Put several evaluation runs (folders with metrics.json) side by side as a Markdown table."""
-    from .eval.report import compare
+    """Compare models. Evaluation folders (with metrics.json): side by side as a Markdown table. --data DIR: train
+    every connector x seed with the same stage budgets, evaluate instruction-tuning snapshots (25/50/75/100 %) on
+    each test file, and write per split a table of mean ± std over seeds (accuracy, prompt tokens, prefill time,
+    training time) and an accuracy-against-steps plot; resumable (run it again to continue)."""
+    if args.data is None:
+        if not args.items:
+            raise LlamoError("give evaluation folders to put side by side, or --data DIR to train and compare")
+        from .eval.report import compare
 
-    table = compare([Path(r) for r in args.runs])
-    print(table)
-    if args.out:
-        Path(args.out).write_text(table)
+        table = compare([Path(r) for r in args.items])
+        print(table)
+        if args.out:
+            Path(args.out).write_text(table)
+        return
+    from .train.compare import CompareConfig, run_compare
+    from .train.pipeline import Recipe
+
+    report = run_compare(CompareConfig(
+        data=str(args.data), out=args.out, connectors=[c for c in args.connectors.split(",") if c.strip()],
+        seeds=parse_ints(args.seeds, "--seeds"), recipe=Recipe(budget=args.budget), limit=args.limit,
+        overrides=args.items))
+    for table in sorted(report.glob("*.md")):
+        print(table.read_text())
+    print(f"report: {report}")
+
+
+def parse_ints(text: str, name: str) -> list[int]:
+    try:
+        return [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise LlamoError(f"{name} {text!r}; accepted: whole numbers separated by commas, e.g. 0,1") from None
 
 
 def add_eval_args(p: argparse.ArgumentParser) -> None:
@@ -235,8 +260,15 @@ def add_rescore_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_compare_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("runs", nargs="+", help="evaluation folders")
-    p.add_argument("--out", default=None, help="also write the table to this file")
+    p.add_argument("items", nargs="*", help="evaluation folders; with --data: key=value overrides for every stage")
+    p.add_argument("--out", default=None, help="also write the table to this file; with --data: the comparison "
+                   "folder (default: runs/compare/<folder name>)")
+    p.add_argument("--data", type=Path, default=None, help="dataset folder: train and compare connectors on it")
+    p.add_argument("--connectors", default="cross_talker,uniform,all_frames,vq_tokens,motion_text,text_only",
+                   help="with --data: comma-separated connectors")
+    p.add_argument("--seeds", default="0,1", help="with --data: comma-separated seeds")
+    p.add_argument("--budget", type=float, default=1.0, help="with --data: scales every stage's steps")
+    p.add_argument("--limit", type=int, default=None, help="with --data: evaluate the first N records of each file")
 
 
 def add_motion_source(p: argparse.ArgumentParser) -> None:
