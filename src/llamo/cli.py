@@ -3,6 +3,7 @@
     llamo data build --out data/mocapqa --seed 0
     llamo data build --corpus open --out data/open --seed 0
     llamo data convert walk.bvh --out walk.npy
+    llamo data estimate --data data/mocapqa --share 0.25 --workers 2
     llamo render data/mocapqa/motions/test_00000.npy --out test.gif --mark 3,10
     llamo train --config instruct steps=200
     llamo eval --model runs/cross_talker/instruct/model --data data/mocapqa/qa_test.json --out runs/eval/ct
@@ -52,6 +53,20 @@ def data_synth(args: argparse.Namespace) -> None:
                                   seed=args.seed, force=args.force))
     print((out / "card.md").read_text())
     print(f"built {out} in {time.perf_counter() - start:.1f} s")
+
+
+def data_estimate(args: argparse.Namespace) -> None:
+    """Render a QA folder's test motions and a --share of its training motions as solid-body videos, run the
+    Motion Estimator over them (pose extra; cached, resumable) and write F_video.json / F_estimated.json with the
+    same questions on the estimated motions, and estimate.json (skips, seconds per video, errors)."""
+    from .data.estimate import EstimateConfig, estimate_folder
+    from .video.render_estimate import EstimatorSettings
+
+    summary = estimate_folder(EstimateConfig(
+        data=args.data, share=args.share, seed=args.seed, workers=args.workers, size=args.size,
+        min_detected=args.min_detected, settings=EstimatorSettings(args.model_complexity, focal=args.focal)))
+    print(json.dumps({k: summary[k] for k in ("motions", "files", "seconds_per_video", "frames_with_person",
+                                              "error_body_heights")}, indent=1))
 
 
 def data_convert(args: argparse.Namespace) -> None:
@@ -298,6 +313,19 @@ def add_synth_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="replace --out if it exists")
 
 
+def add_estimate_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data", type=Path, required=True, help="dataset folder with *train*/*test* record files")
+    p.add_argument("--share", type=float, default=0.25, help="share of the training motions (every test motion)")
+    p.add_argument("--seed", type=int, default=0, help="picks the share; draws each video's person and camera")
+    p.add_argument("--workers", type=int, default=1, help="processes")
+    p.add_argument("--size", type=int, default=256, help="video width and height in pixels")
+    p.add_argument("--min-detected", type=float, default=0.5, help="skip a video with a person on fewer of its "
+                   "frames than this share")
+    p.add_argument("--model-complexity", type=int, default=1, choices=[0, 1, 2], help="BlazePose lite/full/heavy")
+    p.add_argument("--focal", type=float, default=None, help="focal length given to the estimator, in image "
+                   "widths (default: none, as for a user's video; the estimator assumes a 53° diagonal view)")
+
+
 def add_convert_args(p: argparse.ArgumentParser) -> None:
     add_motion_source(p)
     p.add_argument("--out", type=Path, required=True, help="canonical .npy to write")
@@ -349,6 +377,7 @@ COMMANDS = {
     ("data", "build"): (data_build, add_build_args),
     ("data", "synth"): (data_synth, add_synth_args),
     ("data", "convert"): (data_convert, add_convert_args),
+    ("data", "estimate"): (data_estimate, add_estimate_args),
     ("render",): (render, add_render_args),
     ("train",): (train, add_train_args),
     ("eval",): (evaluate, add_eval_args),

@@ -19,6 +19,7 @@ from llamo.motion import Motion, concatenate, load_motion
 from llamo.motion.formats.deepmimic import pybullet_motion_dir
 from llamo.motion.transforms import mirror, resample
 from llamo.video.body_render import CameraSpec, render_body_video
+from llamo.video.estimate_error import joint_error, turned_onto
 from llamo.video.io import read_video
 
 pytestmark = pytest.mark.slow
@@ -38,25 +39,6 @@ def mediapipe_or_skip() -> None:
         if os.environ.get("CI"):
             pytest.fail('CI must run BlazePose for real: .ci/run installs the pose extra, pip install -e ".[dev,pose]"')
         pytest.skip('needs mediapipe, the pose extra: pip install -e ".[dev,pose]"')
-
-
-def turned_onto(estimated: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, float]:
-    """Pelvis-relative estimated joints [T, J, 3] turned about the vertical (y) by the one angle that brings them
-    closest to the pelvis-relative truth [T, J, 3] (least squares, closed form), and that angle in degrees."""
-    a, b = estimated - estimated[:, :1], truth - truth[:, :1]
-    # Turning by θ maps (x, z) to (x cos θ + z sin θ, z cos θ - x sin θ); Σ b·turned = C cos θ + S sin θ.
-    c = (a[..., 0] * b[..., 0] + a[..., 2] * b[..., 2]).sum()
-    s = (a[..., 2] * b[..., 0] - a[..., 0] * b[..., 2]).sum()
-    angle = np.arctan2(s, c)
-    x, z = a[..., 0], a[..., 2]
-    turned = np.stack([x * np.cos(angle) + z * np.sin(angle), a[..., 1], z * np.cos(angle) - x * np.sin(angle)], -1)
-    return turned, float(np.degrees(angle))
-
-
-def joint_error(estimated: np.ndarray, truth: np.ndarray) -> float:
-    """Mean joint distance (m) of estimated joints [T, J, 3] turned onto the truth [T, J, 3], both pelvis-relative."""
-    turned, _ = turned_onto(estimated, truth)
-    return float(np.linalg.norm(turned - (truth - truth[:, :1]), axis=-1).mean())
 
 
 @pytest.fixture(scope="module")
