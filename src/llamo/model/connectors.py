@@ -63,7 +63,7 @@ class CrossTalkerConnector(nn.Module):
         self.talker = CrossTalker(dim, llm_dim, c.num_tokens, heads=c.heads, num_segments=c.num_segments,
                                   max_window_ratio=c.max_window_ratio, selection=c.selection,
                                   time_stamps=c.time_stamps, part_pooling=c.part_pooling, zero_init=c.zero_init)
-        self.projector = Projector(dim, llm_dim, out_norm=c.token_norm)
+        self.projector = Projector(dim, llm_dim)
 
     def forward(self, x: MotionInputs) -> ConnectorOutput:
         out = self.talker(x.hidden, x.mask, x.text, x.text_mask)
@@ -77,7 +77,7 @@ class UniformConnector(nn.Module):
     def __init__(self, config: LlamoConfig, llm_dim: int):
         super().__init__()
         self.num_tokens = config.connector.num_tokens
-        self.projector = Projector(config.motion_encoder.dim, llm_dim, out_norm=config.connector.token_norm)
+        self.projector = Projector(config.motion_encoder.dim, llm_dim)
 
     def forward(self, x: MotionInputs) -> ConnectorOutput:
         k = min(self.num_tokens, int(x.mask.sum(1).max()))

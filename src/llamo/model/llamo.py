@@ -74,8 +74,6 @@ class LlamoModel(nn.Module):
             self.enhancer = MotionFeatureEnhancer(m.dim, video_dim, depth=v.enhancer_depth, heads=m.heads)
         code_offset = tokenizer.convert_tokens_to_ids(code_tokens(config)[0]) if code_tokens(config) else 0
         self.connector = build_connector(config, llm_dim, code_offset)
-        if hasattr(self.connector, "projector"):  # connector.token_norm: motion tokens start at the words' scale
-            self.connector.projector.match_scale(llm.get_input_embeddings().weight)
         self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count,
                                         motion_writer(config))
         self.placeholder_id = self.processor.placeholder_id
