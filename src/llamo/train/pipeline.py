@@ -45,7 +45,10 @@ class Recipe:
     """Stage budgets as passes over each stage's items (distinct motions, caption or question records), so that
     steps follow the data; `budget` scales all of them together."""
 
-    encoder_epochs: float = 8.0  # passes over the distinct training motions (or caption records)
+    # Passes over the distinct training motions (or caption records). 16 (600 steps on 1,200 motions) because the
+    # encoder is frozen afterwards: after 75 steps nothing downstream learned the motion, after 600 every connector
+    # did (docs/results/own_data_cpu.md); it is the cheap stage (~1.2 s per step against ~3 s for instruct).
+    encoder_epochs: float = 16.0
     align_epochs: float = 0.5  # passes over the caption records, or the question records without captions
     instruct_epochs: float = 2.0  # passes over the question records
     min_steps: int = 50  # a stage never trains fewer optimizer steps than this
