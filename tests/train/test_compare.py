@@ -9,11 +9,10 @@ import pytest
 from safetensors.torch import load_file
 
 from llamo.cli import main
-from llamo.data.schema import load_records, save_records
 from llamo.errors import ConfigError, DataError
 from llamo.train.compare import CompareConfig, run_compare
 from llamo.train.pipeline import Recipe
-from tests.train.test_pipeline import TINY_OVERRIDES
+from tests.train.test_pipeline import TINY_OVERRIDES, user_folder
 
 CONNECTORS = ["text_only", "uniform"]
 
@@ -21,14 +20,7 @@ CONNECTORS = ["text_only", "uniform"]
 @pytest.fixture(scope="module")
 def folder(tmp_path_factory, tiny_records):
     """train.json (12 count questions) and test.json (4), their motions copied in."""
-    records = load_records(tiny_records)
-    out = tmp_path_factory.mktemp("compare") / "my"
-    (out / "motions").mkdir(parents=True)
-    for motion in {r.motion for r in records}:
-        shutil.copy(tiny_records.parent / motion, out / motion)
-    save_records(records[:12], out / "train.json")
-    save_records(records[12:], out / "test.json")
-    return out
+    return user_folder(tiny_records, tmp_path_factory.mktemp("compare") / "my")
 
 
 def tiny_compare(folder, out, **fields) -> CompareConfig:

@@ -25,8 +25,12 @@ TINY_OVERRIDES = [
 @pytest.fixture
 def folder(tmp_path, tiny_records):
     """A user-style folder: train.json (12 questions) and test.json (4), no captions; their motions copied in."""
+    return user_folder(tiny_records, tmp_path / "my")
+
+
+def user_folder(tiny_records, out):
+    """Write train.json (the first 12 tiny records) and test.json (the other 4) into `out`, motions copied in."""
     records = load_records(tiny_records)
-    out = tmp_path / "my"
     (out / "motions").mkdir(parents=True)
     for motion in {r.motion for r in records}:
         shutil.copy(tiny_records.parent / motion, out / motion)

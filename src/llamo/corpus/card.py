@@ -2,7 +2,6 @@
 test split holds out, and the command that rebuilt it. card.json and card.md; equal seeds give equal cards.
 """
 
-import json
 from collections import Counter
 from pathlib import Path
 
@@ -10,7 +9,7 @@ import numpy as np
 
 from ..data.card import SOURCE as DEEPMIMIC_SOURCE
 from ..data.schema import Record
-from ..synth.card import answer_order
+from ..synth.card import answer_balance, answer_order, save_card
 from .phrasing import TEMPLATES, all_phrasings, is_held_out
 from .plan import HELD_OUT_COMBOS, SIZES
 from .real import HELD_OUT_CLIPS, HELD_OUT_PHASE
@@ -96,15 +95,8 @@ def card_markdown(card: dict) -> str:
         *[f"- {s['name']}: {s['licence']}" + (f"; {s['use']}" if "use" in s else "")
           + (f" ({s['why']})" if "why" in s else "") for s in card["sources"]], "",
     ]
-    for split in splits:
-        lines += [f"## Answer balance ({split})", ""]
-        lines += [f"- {task}: " + ", ".join(f"{a} {n}" for a, n in counts.items())
-                  for task, counts in card["answers"][split].items()]
-        lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + answer_balance(card, splits))
 
 
 def write_card(folder: Path, cfg, records: dict[str, list[Record]], timelines: dict) -> None:
-    card = card_dict(cfg, records, timelines)
-    (folder / "card.json").write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
-    (folder / "card.md").write_text(card_markdown(card))
+    save_card(folder, card_dict(cfg, records, timelines), card_markdown)

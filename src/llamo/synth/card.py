@@ -73,15 +73,25 @@ def card_markdown(card: dict) -> str:
         "## Split rule", "", card["split_rule"], "",
         "## What is synthetic", "", card["limits"], "",
     ]
+    return "\n".join(lines + answer_balance(card, splits))
+
+
+def answer_balance(card: dict, splits: list[str]) -> list[str]:
+    """The card's "Answer balance" sections, one per split: each task's answers and how often they occur."""
+    lines = []
     for split in splits:
         lines += [f"## Answer balance ({split})", ""]
         lines += [f"- {task}: " + ", ".join(f"{a} {n}" for a, n in counts.items())
                   for task, counts in card["answers"][split].items()]
         lines.append("")
-    return "\n".join(lines)
+    return lines
 
 
 def write_card(folder: Path, cfg, preset: Preset, records: dict[str, list[Record]], timelines: dict) -> None:
-    card = card_dict(cfg, preset, records, timelines)
+    save_card(folder, card_dict(cfg, preset, records, timelines), card_markdown)
+
+
+def save_card(folder: Path, card: dict, markdown) -> None:
+    """card.json (the card, sorted keys) and card.md (`markdown(card)`) in the dataset folder."""
     (folder / "card.json").write_text(json.dumps(card, indent=1, sort_keys=True) + "\n")
-    (folder / "card.md").write_text(card_markdown(card))
+    (folder / "card.md").write_text(markdown(card))
