@@ -15,6 +15,7 @@ from pathlib import Path
 from ..data.splits import split_files
 from ..errors import DataError
 from .judges import Judge, Judgement, OfflineJudge
+from .kinds import off_kind
 from .metrics import (
     FREE_TEXT_TASKS,
     SPAN_TASK,
@@ -51,7 +52,7 @@ def record_files(data: list[str | Path]) -> list[Path]:
 
 def _metrics(rows: list[dict], verdicts: list[Judgement | None] | None, embed) -> dict:
     """The metrics of `rows`, with `verdicts[i]` the judgement of rows[i] (None for count rows, or no judge)."""
-    metrics: dict = {"accuracy": accuracy_by_task(rows)}
+    metrics: dict = {"accuracy": accuracy_by_task(rows), "off_kind": off_kind(rows)}
     counts = [r for r in rows if r["task"] == COUNT_TASK]
     if counts:
         metrics["counting"] = counting_metrics([extract_number(r["prediction"]) for r in counts],
@@ -80,9 +81,10 @@ def _per_file(rows: list[dict], verdicts: list[Judgement | None] | None, embed) 
 
 
 def score(rows: list[dict], judge: Judge | None = None, embed=None) -> dict:
-    """Metrics of prediction rows: exact match by task, counting (for task 'count'), caption similarity (with
-    `embed`), and judged QA (with `judge`) over the non-count rows. Rows from more than one "source" file also
-    get "per_file": {source: that file's metrics}; each row is judged once."""
+    """Metrics of prediction rows: exact match by task, answers off their question's kind (`kinds.off_kind`),
+    counting (for task 'count'), caption similarity (with `embed`), and judged QA (with `judge`) over the
+    non-count rows. Rows from more than one "source" file also get "per_file": {source: that file's metrics};
+    each row is judged once."""
     verdicts = None if judge is None else [
         None if r["task"] == COUNT_TASK else judge.judge(r["question"], r["reference"], r["prediction"]) for r in rows]
     metrics = _metrics(rows, verdicts, embed)

@@ -1,9 +1,9 @@
 """Evaluation reports: metrics.json + report.md + per_task.png for one run, and `compare` across runs.
 
-A metrics dict has up to five sections, each the output of one function in `metrics.py`:
-"accuracy" (accuracy_by_task), "counting" (counting_metrics), "judged" (judged_metrics), "caption"
-(caption_similarity) and "grounding" (grounding_metrics). Absent sections are left out of the Markdown and the
-comparison.
+A metrics dict has up to six sections, each the output of one function in `metrics.py` or `kinds.py`:
+"accuracy" (accuracy_by_task), "off_kind" (kinds.off_kind), "counting" (counting_metrics), "judged"
+(judged_metrics), "caption" (caption_similarity) and "grounding" (grounding_metrics). Absent sections are left
+out of the Markdown and the comparison.
 A run over several record files adds "per_file" ({file: such a dict}); the report then opens with one table,
 a column per file and one for all files, laid out as `compare` lays out runs.
 """
@@ -17,6 +17,7 @@ from ..errors import ConfigError
 COUNTING_KEYS = ("obo", "obz", "mae", "rmse")
 JUDGED_KEYS = ("accuracy", "score")
 GROUNDING_RECALLS = ("r@0.3", "r@0.5", "r@0.7")
+EXAMPLE_CHARS = 40  # an off-kind example longer than this is cut in the report (metrics.json keeps it whole)
 
 
 def _fmt(value: Any) -> str:
@@ -35,8 +36,28 @@ def _accuracy_rows(accuracy: dict[str, Any]) -> list[list[Any]]:
     return rows + [["**overall**", accuracy["n"], accuracy["overall"]]]
 
 
+def _example(text: str) -> str:
+    """An off-kind prediction as one quoted table cell: one line, no "|", at most EXAMPLE_CHARS characters."""
+    text = " ".join(text.split()).replace("|", "/")
+    return '"' + (text if len(text) <= EXAMPLE_CHARS else text[:EXAMPLE_CHARS - 1] + "…") + '"'
+
+
+def _off_kind_section(off: dict[str, Any]) -> tuple[str, str, list[str], list[list[Any]]]:
+    """The off-kind section: one line when no answer is off kind, else a table of the tasks that have some."""
+    title = "Answers off the question's kind"
+    if not off["count"]:
+        return title, f"None of the {off['n']} checked answers is off its question's kind.", [], []
+    legend = ("Answers not of the question's kind (no number for a count, no span for when, outside the task's "
+              "answers otherwise); wrong before they are compared.")
+    rows = [[task, t["kind"], t["off_kind"], t["n"], t["share"], ", ".join(map(_example, t["examples"]))]
+            for task, t in off["per_task"].items() if t["off_kind"]]
+    rows.append(["**overall**", "", off["count"], off["n"], off["overall"], ""])
+    return title, legend, ["task", "kind", "off-kind", "n", "share", "examples"], rows
+
+
 def _compare_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
-    """One row per metric present in any run: tasks, overall, then counting, judged and caption numbers."""
+    """One row per metric present in any run: tasks, overall, then counting, judged, caption, grounding numbers
+    and the count of off-kind answers."""
     tasks = sorted({t for m in runs for t in m.get("accuracy", {}).get("per_task", {})})
     rows = [[t, *(m.get("accuracy", {}).get("per_task", {}).get(t, {}).get("accuracy") for m in runs)] for t in tasks]
     if any("accuracy" in m for m in runs):
@@ -44,6 +65,7 @@ def _compare_rows(runs: list[dict[str, Any]]) -> list[list[Any]]:
     sections = [("counting", k, f"count {k.upper()}") for k in COUNTING_KEYS]
     sections += [("judged", k, f"judged {k}") for k in JUDGED_KEYS] + [("caption", "mean_cosine", "caption cosine"),
                                                                         ("grounding", "mean_iou", "when IoU")]
+    sections.append(("off_kind", "count", "off-kind answers"))
     for section, key, label in sections:
         if any(section in m for m in runs):
             rows.append([label, *(m.get(section, {}).get(key) for m in runs)])
@@ -66,6 +88,8 @@ def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[str], list[l
         out.append(("By file", legend, ["metric", *_file_labels(list(metrics["per_file"])), "all files"], rows))
     if "accuracy" in metrics:
         out.append(("Exact-match accuracy", "", ["task", "n", "accuracy"], _accuracy_rows(metrics["accuracy"])))
+    if "off_kind" in metrics:
+        out.append(_off_kind_section(metrics["off_kind"]))
     if "counting" in metrics:
         c = metrics["counting"]
         legend = "OBO/OBZ: share within 1 / exact (↑); MAE: mean |error| / true count (↓); RMSE in repetitions (↓)."
@@ -89,7 +113,8 @@ def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[str], list[l
 def _markdown(metrics: dict[str, Any], name: str) -> str:
     lines = [f"# Evaluation: {name}"]
     for title, legend, header, rows in _sections(metrics):
-        lines += ["", f"## {title}", ""] + ([legend, ""] if legend else []) + _table(header, rows)
+        body = ([legend] if legend else []) + (([""] if legend else []) + _table(header, rows) if header else [])
+        lines += ["", f"## {title}", ""] + body
     return "\n".join(lines) + "\n"
 
 
@@ -134,7 +159,7 @@ def _load_metrics(run_dir: Path) -> dict[str, Any]:
 
 def compare(run_dirs: list[Path]) -> str:
     """A Markdown table with one column per run (named by its folder) and one row per task, overall and any
-    counting / judged / caption metric, read from each run's metrics.json. Writes nothing."""
+    counting / judged / caption / grounding / off-kind metric, read from each run's metrics.json. Writes nothing."""
     run_dirs = [Path(d) for d in run_dirs]
     runs = [_load_metrics(d) for d in run_dirs]
     return "\n".join(_table(["metric", *(d.name for d in run_dirs)], _compare_rows(runs))) + "\n"
