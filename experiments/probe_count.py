@@ -1,7 +1,7 @@
 """Can the frozen motion encoder's output count a named action's repetitions? A small probe, trained on the
 folder's count questions only, reads the encoder output (or the raw features) and answers the count.
 
-    python experiments/probe_count.py --model runs/X/encoder/model --data data/seven --view frames
+    python experiments/probe_count.py --model runs/X/encoder/model --data data/seven --cache runs/X/encoder_cache --view frames
     (views: frames — every 2nd encoder frame; uniform16 — the frames mean-pooled into 16 equal parts, as the
     uniform connector hands the LM; raw — every 2nd frame of the normalised input features, no encoder)
 
@@ -27,23 +27,23 @@ from llamo.train.encoder_cache import EncoderCache
 DIM, MAX_COUNT = 128, 12
 
 
-def view(model: LlamoModel, path: Path, kind: str) -> torch.Tensor:
+def view(model: LlamoModel, cache: EncoderCache, path: Path, kind: str) -> torch.Tensor:
     """One motion as the probe reads it: [T', D]."""
     feats = model.motion_inputs(load_motion(path))
     if kind == "raw":
         return ((feats - model.feature_mean) / model.feature_std)[::2].float()
-    hidden = EncoderCache(model, "/tmp/probe_cache").encode(feats)
+    hidden = cache(path, feats)
     if kind == "uniform16":
         return torch.stack([part.mean(0) for part in torch.tensor_split(hidden, 16)])
     return hidden[::2]
 
 
-def items(model: LlamoModel, folder: Path, split: str, kind: str, actions: dict) -> list:
+def items(model: LlamoModel, cache: EncoderCache, folder: Path, split: str, kind: str, actions: dict) -> list:
     out = []
     for r in json.loads((folder / f"{split}.json").read_text()):
         if r["meta"]["task"] == "count":
             subject = actions.setdefault(r["meta"]["subject"], len(actions))
-            out.append((view(model, folder / r["motion"], kind), subject, int(r["meta"]["answer"]) - 1))
+            out.append((view(model, cache, folder / r["motion"], kind), subject, int(r["meta"]["answer"]) - 1))
     return out
 
 
@@ -77,14 +77,16 @@ def main() -> None:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--model", required=True)
     p.add_argument("--data", required=True)
+    p.add_argument("--cache", default="runs/encoder_cache", help="encoder cache folder (train/encoder_cache.py)")
     p.add_argument("--view", choices=("frames", "uniform16", "raw"), default="frames")
     p.add_argument("--epochs", type=int, default=30)
     args = p.parse_args()
     torch.manual_seed(0)
     random.seed(0)
     model, actions = LlamoModel.from_pretrained(args.model), {}
-    train = items(model, Path(args.data), "train", args.view, actions)
-    test = items(model, Path(args.data), "test", args.view, actions)
+    cache = EncoderCache(model, args.cache)  # one fingerprint, every motion encoded once
+    train = items(model, cache, Path(args.data), "train", args.view, actions)
+    test = items(model, cache, Path(args.data), "test", args.view, actions)
     probe = Probe(train[0][0].shape[1])
     optimizer = torch.optim.AdamW(probe.parameters(), 5e-4, weight_decay=0.01)
     print(f"{args.view}: {len(train)} train / {len(test)} test count questions, input {tuple(train[0][0].shape)}")
