@@ -44,6 +44,10 @@ def test_a_folder_without_captions_plans_masked_modelling_and_question_alignment
     encoder, align, instruct = pipeline.stages
     assert encoder.contrastive_weight == 0.0, "no captions: the encoder learns by masked modelling alone"
     assert align.data == instruct.data == [str(folder / "train.json")]
+    assert align.objective == "answer_readout" and "lora" not in align.trainable, "no captions: the read-out aligns"
+    recipe = Recipe(min_steps=1)
+    align = plan(folder, folder.parent / "run", recipe=recipe).stages[1]
+    assert align.steps == math.ceil(recipe.readout_epochs * 12 / align.batch_size)
     assert align.init_from == encoder.out + "/model" and instruct.init_from == align.out + "/model"
     assert pipeline.test_files == [str(folder / "test.json")]
 

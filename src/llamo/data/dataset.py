@@ -74,6 +74,11 @@ class ConversationDataset(Dataset):
         enc = self.processor.encode(record.conversations, None if motion is None else len(motion), motion_text=text)
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden)
 
+    def answer_labels(self) -> list[list[int]]:
+        """Each item's label ids (−100 outside the answers) without reading its motion: [L_i] per item."""
+        return [self.processor.encode(record.conversations, 1 if record.motion else None).labels
+                for _, record in self.records]
+
     def motion_paths(self) -> list[Path]:
         """The distinct motion files the records use, sorted."""
         return sorted({p for p in map(self.motion_path, range(len(self))) if p is not None})

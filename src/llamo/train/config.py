@@ -17,6 +17,7 @@ from ..model.configuration import LlamoConfig
 from ..model.trainable import GROUPS
 
 STAGES = ("encoder", "align", "instruct")
+OBJECTIVES = ("lm", "answer_readout")
 
 
 @dataclass
@@ -47,6 +48,10 @@ class TrainConfig:
     contrastive_weight: float = 0.0
     # align/instruct: records of these tasks (meta.task) appear this many times per epoch, e.g. {count: 4}
     task_repeat: dict[str, int] = field(default_factory=dict)
+    # align: "lm" (the LLM's next-token loss on the answers or captions) or "answer_readout" (a small head
+    # classifies each question's answer from the motion tokens, the LLM out of the loop: train/readout.py)
+    objective: str = "lm"
+    readout_classes: int = 512  # answer_readout: the most frequent distinct answers it classifies
     seed: int = 0
     log_every: int = 10
     save_every: int = 100
@@ -75,11 +80,14 @@ class TrainConfig:
                               "(and use it in the align or instruct stage), or remove encoder_cache")
         if self.contrastive_weight < 0 or (self.contrastive_weight and self.stage != "encoder"):
             raise ConfigError(f"contrastive_weight={self.contrastive_weight}: accepted 0, or > 0 in the encoder stage")
+        if self.objective not in OBJECTIVES or (self.objective != "lm" and self.stage != "align"):
+            raise ConfigError(f"objective={self.objective!r} in the {self.stage} stage; accepted: {OBJECTIVES} in "
+                              "align, lm in the other stages")
         if self.task_repeat and self.stage == "encoder":
             raise ConfigError("task_repeat weights question records; the encoder stage reads motions: remove it")
         if any(not 0 < share < 1 for share in self.snapshots):
             raise ConfigError(f"snapshots={self.snapshots}: accepted shares of steps between 0 and 1, e.g. [0.25, 0.5]")
-        for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last"):
+        for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last", "readout_classes"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
 

@@ -32,6 +32,7 @@ from .config import TrainConfig, save_resolved
 from .encoder_cache import EncoderCache
 from .objectives import EncoderObjective
 from .optim import build_optimizer, build_scheduler
+from .readout import build_readout
 from .precision import resolve_precision
 from .state import TrainingState, rng_state, set_rng_state
 
@@ -105,8 +106,11 @@ def fit_normalizer(model: LlamoModel, dataset) -> None:
         model.set_normalizer(Normalizer.fit([f.numpy() for f in features]))
 
 
-def build_objective(cfg: TrainConfig, model: LlamoModel, dataset) -> EncoderObjective | None:
-    """The encoder stage's loss; with contrastive_weight > 0 it embeds the dataset's distinct captions once."""
+def build_objective(cfg: TrainConfig, model: LlamoModel, dataset) -> nn.Module | None:
+    """The stage's loss when it is not the model's own LM loss: the encoder stage's (with contrastive_weight > 0
+    it embeds the dataset's distinct captions once), or the caption-free answer read-out."""
+    if cfg.objective == "answer_readout":
+        return build_readout(model, dataset, cfg.readout_classes)
     if cfg.stage != "encoder":
         return None
     captions = None
