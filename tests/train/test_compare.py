@@ -49,7 +49,7 @@ def test_the_comparison_writes_a_table_with_spread_and_curves(compared):
         assert connector["train_seconds"]["instruct"]["mean"] > 0
     assert summary["connectors"]["uniform"]["motion_tokens"]["mean"] == 4  # K placeholders
     assert summary["connectors"]["text_only"]["motion_tokens"]["mean"] == 0
-    assert list(summary["connectors"]["uniform"]["train_seconds"]) == ["encoder", "align", "instruct", "total"]
+    assert list(summary["connectors"]["uniform"]["train_seconds"]) == ["encoder", "instruct", "total"]  # no captions: no align
     table = (report / "test.md").read_text()
     assert " ± " in table and "standard deviation" in table and "prefill ms" in table and "step 3" in table
 

@@ -39,17 +39,21 @@ def user_folder(tiny_records, out):
     return out
 
 
-def test_a_folder_without_captions_plans_masked_modelling_and_question_alignment(folder):
+def test_a_folder_without_captions_plans_masked_modelling_then_instruction_tuning(folder):
     pipeline = plan(folder, folder.parent / "run")
-    encoder, align, instruct = pipeline.stages
+    encoder, instruct = pipeline.stages
     assert encoder.contrastive_weight == 0.0, "no captions: the encoder learns by masked modelling alone"
-    assert align.data == instruct.data == [str(folder / "train.json")]
-    assert align.objective == "answer_readout" and "lora" not in align.trainable, "no captions: the read-out aligns"
-    recipe = Recipe(min_steps=1)
-    align = plan(folder, folder.parent / "run", recipe=recipe).stages[1]
-    assert align.steps == math.ceil(recipe.readout_epochs * 12 / align.batch_size)
-    assert align.init_from == encoder.out + "/model" and instruct.init_from == align.out + "/model"
+    assert instruct.data == [str(folder / "train.json")] and instruct.init_from == encoder.out + "/model"
     assert pipeline.test_files == [str(folder / "test.json")]
+
+
+def test_a_recipe_with_readout_epochs_aligns_a_caption_free_folder_by_the_answer_readout(folder):
+    recipe = Recipe(min_steps=1, readout_epochs=4)
+    encoder, align, instruct = plan(folder, folder.parent / "run", recipe=recipe).stages
+    assert align.objective == "answer_readout" and "lora" not in align.trainable
+    assert align.data == instruct.data == [str(folder / "train.json")]
+    assert align.steps == math.ceil(4 * 12 / align.batch_size)
+    assert align.init_from == encoder.out + "/model" and instruct.init_from == align.out + "/model"
 
 
 def test_steps_follow_the_data_and_the_budget(folder):

@@ -8,7 +8,7 @@ The folder holds record files (docs/data_format.md): those whose name contains "
 contains "test" are evaluated at the end. Each stage is a packaged stage config (the CPU recipe) with its data,
 output folder and step count filled in; steps follow the data (`Recipe`: epochs over the stage's items), so a
 set twice as large trains twice as long. Caption records are optional: without them the encoder learns by masked
-motion modelling alone and alignment runs on the question records. Every stage resumes where it stopped, and a
+motion modelling alone and instruction tuning follows it (no alignment stage; see CAPTION_FREE). Every stage resumes where it stopped, and a
 finished stage is skipped, so running the same command again continues the pipeline.
 """
 
@@ -37,8 +37,9 @@ STAGE_CONFIGS = {
 }
 # Overrides of what the first stage builds; later stages load it from the previous model folder.
 BUILT_ONCE = ("model.connector.", "model.motion_encoder.", "model.video.", "model.max_frames")
-# Without caption records the LLM-in-the-loop alignment has only short answers to learn from; these stages
-# then align by the answer read-out instead (train/readout.py).
+# Without caption records the LLM-in-the-loop alignment has only short answers to learn from, and it left a
+# connector that instruction tuning no longer moved; these stages are then skipped, or (Recipe.readout_epochs > 0)
+# replaced by the answer read-out (train/readout.py).
 CAPTION_FREE = {"cpu/align": "cpu/align_readout"}
 CONTINUE_CONFIG = "cpu/instruct"  # --from MODEL: instruction tuning only, on the model's own connector
 
@@ -53,9 +54,11 @@ class Recipe:
     # did (docs/results/own_data_cpu.md); it is the cheap stage (~1.2 s per step against ~3 s for instruct).
     encoder_epochs: float = 16.0
     align_epochs: float = 0.5  # passes over the caption records
-    # passes over the question records when there are no captions (the answer read-out: ~0.06 s per question
-    # against ~0.4 s with the LLM in the loop)
-    readout_epochs: float = 4.0
+    # Without captions: 0 skips alignment (instruction tuning follows the encoder); > 0 aligns by the answer
+    # read-out for that many passes over the question records (cpu/align_readout). 0 because, from the same
+    # encoder, the read-out's 4 passes led by 0.07 after 363 instruct steps but were level after 726 (0.773
+    # against 0.767) while costing ~270 instruct steps of time (docs/results/own_data_cpu.md).
+    readout_epochs: float = 0.0
     instruct_epochs: float = 2.0  # passes over the question records
     min_steps: int = 50  # a stage never trains fewer optimizer steps than this
     budget: float = 1.0  # multiplies every stage's steps
@@ -137,7 +140,10 @@ def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cr
         raise ConfigError(f"connector {connector!r}; accepted: {sorted(STAGE_CONFIGS)}")
     stages, previous = [], str(start_from) if start_from else None
     for name in names:
-        name = name if counts.captions else CAPTION_FREE.get(name, name)
+        if not counts.captions and name in CAPTION_FREE:
+            if not recipe.readout_epochs:
+                continue
+            name = CAPTION_FREE[name]
         base = load_config(name, [o for o in overrides if previous is None or not o.startswith(BUILT_ONCE)])
         fields = stage_overrides(base, counts, recipe, train_files)
         fields.update(out=str(out / base.stage), init_from=previous, seed=seed)
