@@ -9,7 +9,13 @@ from safetensors.torch import load_file
 from llamo.errors import ConfigError
 from llamo.model import build_model
 from llamo.train.config import TrainConfig
-from llamo.train.readout import IGNORE, AnswerReadout, answer_classes, answer_key, build_readout
+from llamo.train.readout import (
+    IGNORE,
+    AnswerReadout,
+    answer_classes,
+    answer_key,
+    build_readout,
+)
 from tests.conftest import tiny_config
 from tests.train.conftest import run
 from tests.train.tiny_stage import write_stage

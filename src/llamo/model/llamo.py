@@ -135,11 +135,15 @@ class LlamoModel(nn.Module):
         text_mask = batch["instruction_mask"]
         return self.connector(MotionInputs(features, mask, hidden, text_embeds, text_mask))
 
+    def word_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
+        """The LLM's input embeddings of ids [B, L] → [B, L, D], motion placeholders read as id 0."""
+        return self.llm.get_input_embeddings()(ids.masked_fill(ids == self.placeholder_id, 0))
+
     def embed(self, batch: dict) -> tuple[torch.Tensor, ConnectorOutput | None]:
         """Input embeddings [B, L, D] with the motion tokens spliced in at the placeholders."""
         ids = batch["input_ids"]
         embedding = self.llm.get_input_embeddings()
-        embeds = embedding(ids.masked_fill(ids == self.placeholder_id, 0))  # placeholders are overwritten below
+        embeds = self.word_embeddings(ids)  # placeholders are overwritten below
         if "motion" not in batch:
             placeholder_mask(ids, self.placeholder_id, 0)
             return embeds, None

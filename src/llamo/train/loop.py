@@ -32,8 +32,8 @@ from .config import TrainConfig, save_resolved
 from .encoder_cache import EncoderCache
 from .objectives import EncoderObjective
 from .optim import build_optimizer, build_scheduler
-from .readout import build_readout
 from .precision import resolve_precision
+from .readout import build_readout
 from .state import TrainingState, rng_state, set_rng_state
 
 

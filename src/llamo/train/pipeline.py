@@ -8,8 +8,9 @@ The folder holds record files (docs/data_format.md): those whose name contains "
 contains "test" are evaluated at the end. Each stage is a packaged stage config (the CPU recipe) with its data,
 output folder and step count filled in; steps follow the data (`Recipe`: epochs over the stage's items), so a
 set twice as large trains twice as long. Caption records are optional: without them the encoder learns by masked
-motion modelling alone and instruction tuning follows it (no alignment stage; see CAPTION_FREE). Every stage resumes where it stopped, and a
-finished stage is skipped, so running the same command again continues the pipeline.
+motion modelling alone and instruction tuning follows it (no alignment stage; see CAPTION_FREE). Every stage
+resumes where it stopped, and a finished stage is skipped, so running the same command again continues the
+pipeline.
 """
 
 import dataclasses

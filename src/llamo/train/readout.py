@@ -19,10 +19,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ..data.processor import IGNORE_INDEX as IGNORE
 from ..errors import ConfigError
 from ..model.connectors import uses_motion_encoder
-
-IGNORE = -100
 
 
 def answer_key(labels: torch.Tensor) -> tuple[int, ...]:
@@ -66,8 +65,7 @@ class AnswerReadout(nn.Module):
         return torch.tensor([self.classes.get(answer_key(row), IGNORE) for row in labels], device=labels.device)
 
     def forward(self, model: nn.Module, batch: dict) -> torch.Tensor:
-        ids = batch["input_ids"]
-        words = model.llm.get_input_embeddings()(ids.masked_fill(ids == model.placeholder_id, 0)).detach()  # [B, L, D]
+        words = model.word_embeddings(batch["input_ids"]).detach()  # [B, L, D]
         mask = batch["instruction_mask"].unsqueeze(-1).to(words.dtype)  # [B, L, 1]
         question = (words * mask).sum(1) / mask.sum(1).clamp(min=1)  # [B, D]
         out = model.get_motion_tokens(batch, words)
