@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from llamo.model.cross_talker import CrossTalker, CrossTalkerOutput, segment_pool
+from llamo.model.cross_talker import CrossTalker, CrossTalkerOutput, SumContext, segment_pool
 
 DIM, TEXT_DIM = 16, 24
 
@@ -13,7 +13,8 @@ def lengths_mask(lengths: list[int], total: int) -> torch.Tensor:
 @pytest.fixture
 def talker() -> CrossTalker:
     torch.manual_seed(0)
-    return CrossTalker(dim=DIM, text_dim=TEXT_DIM, num_tokens=6, heads=2, num_segments=4, time_stamps=True)
+    return CrossTalker(dim=DIM, text_dim=TEXT_DIM, num_tokens=6, heads=2, num_segments=4, time_stamps=True,
+                       sum_context=True)
 
 
 def test_picks_the_frames_the_text_attends_to():
@@ -173,3 +174,29 @@ def test_part_pooling_adds_each_parts_mean_frame():
 def test_part_pooling_needs_parts():
     with pytest.raises(ValueError, match="part_pooling"):
         CrossTalker(DIM, TEXT_DIM, num_tokens=4, selection="topk", part_pooling=True)
+
+
+def test_sum_context_counts_what_a_mean_cannot():
+    torch.manual_seed(0)
+    pool = SumContext(DIM, TEXT_DIM)
+    motion, text = torch.randn(1, 10, DIM), torch.randn(1, 3, TEXT_DIM)
+    texts = torch.ones(1, 3, dtype=torch.bool)
+    once = pool(motion, torch.ones(1, 10, dtype=torch.bool), text, texts) - pool.out.bias
+    twice = pool(motion.repeat(1, 2, 1), torch.ones(1, 20, dtype=torch.bool), text, texts) - pool.out.bias
+    torch.testing.assert_close(twice, 2 * once)  # the same frames twice: twice the context (a mean would not move)
+    padded = pool(torch.cat([motion, 50 * torch.randn(1, 5, DIM)], 1), lengths_mask([10], 15), text, texts)
+    torch.testing.assert_close(padded - pool.out.bias, once)
+
+
+def test_sum_context_starts_at_zero_and_learns():
+    torch.manual_seed(0)
+    plain = CrossTalker(DIM, TEXT_DIM, num_tokens=4, heads=2, selection="segments", zero_init=True)
+    torch.manual_seed(0)
+    summed = CrossTalker(DIM, TEXT_DIM, num_tokens=4, heads=2, selection="segments", zero_init=True,
+                         sum_context=True)
+    motion, mask, text = torch.randn(2, 24, DIM), lengths_mask([24, 13], 24), torch.randn(2, 5, TEXT_DIM)
+    texts = torch.ones(2, 5, dtype=torch.bool)
+    out = summed(motion, mask, text, texts)
+    torch.testing.assert_close(out.tokens, plain(motion, mask, text, texts).tokens)
+    out.tokens.sum().backward()
+    assert summed.sum_pool.out.weight.grad.abs().sum() > 0

@@ -62,6 +62,7 @@ class ConnectorConfig:
     time_stamps: bool = False  # Cross Talker tokens also carry where they sit and how long the motion is
     part_pooling: bool = False  # Cross Talker: each kept frame plus the mean of its part (selection=segments)
     zero_init: bool = False  # Cross Talker: residual branches start at zero (fresh models; no effect on loading)
+    sum_context: bool = False  # Cross Talker: every token also gets a question-weighted sum over frames (counts)
     stride: int = 4  # all_frames: one token per `stride` frames (average-pooled)
     codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
     vq_dim: int = 256

@@ -16,7 +16,9 @@ token_k = h_k * (1 + s_k - stopgrad(s_k)): the forward value is h_k, the gradien
 each kept frame the mean of its part (selection="segments"), a residual path through which every frame of a long
 clip reaches the LLM; `zero_init` starts the output layer of every residual branch (local and global context,
 fusion, MLP, time stamps) at zero, so an untrained Cross Talker hands over the kept frames unchanged and the
-branches grow in as they learn.
+branches grow in as they learn. `sum_context` adds to every token a question-weighted *sum* over all frames,
+sum_j sigmoid(relevance_j) * value_j / 20 (per second of motion at 20 fps): softmax attention and mean pools
+average, so they cannot tell three repetitions of the named action from six; a sum can (docs/decisions.md).
 
 Shapes: B batch, T motion frames, L text tokens, D LLM width (text input), D_m motion width,
 K' = min(num_tokens, longest valid T in the batch), S segments. Masks are bool with True = valid.
@@ -78,6 +80,34 @@ def window_bias(
     return bias.masked_fill(~mask[:, None, :], float("-inf"))
 
 
+class SumContext(nn.Module):
+    """A question-weighted sum over all valid frames: how much of what the question names the motion holds.
+
+    relevance_j = max over real text tokens i of (text_i W_q) . (LN(h_j) W_k) / sqrt(D_m) + b, unnormalised over
+    frames; context = W_o sum_j sigmoid(relevance_j) W_v LN(h_j) / 20. Args: dim D_m, text_dim D.
+    """
+
+    def __init__(self, dim: int, text_dim: int, frames_per_second: float = 20.0) -> None:
+        super().__init__()
+        self.norm = nn.LayerNorm(dim)
+        self.query = nn.Linear(text_dim, dim, bias=False)
+        self.key = nn.Linear(dim, dim)
+        self.value = nn.Linear(dim, dim)
+        self.out = nn.Linear(dim, dim)
+        self.scale = 1.0 / frames_per_second
+
+    def forward(
+        self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+    ) -> torch.Tensor:
+        """motion [B, T, D_m], motion_mask [B, T], text [B, L, D], text_mask [B, L] → [B, D_m]."""
+        frames = self.norm(motion)  # [B, T, D_m]
+        logits = self.query(text) @ self.key(frames).transpose(1, 2) / math.sqrt(frames.shape[-1])  # [B, L, T]
+        relevance = logits.masked_fill(~text_mask[..., None], float("-inf")).amax(1)  # [B, T]
+        weights = torch.sigmoid(relevance) * motion_mask  # [B, T]; padded frames add nothing
+        total = torch.einsum("bt,btd->bd", weights, self.value(frames)) * self.scale  # [B, D_m]
+        return self.out(total)
+
+
 class CrossTalker(nn.Module):
     """Select K instruction-relevant motion frames and turn them into context-rich motion tokens.
 
@@ -93,6 +123,7 @@ class CrossTalker(nn.Module):
         time_stamps: add an embedding of each token's position and the motion's length (see the module doc).
         part_pooling: add each part's mean frame to its kept frame (needs selection="segments").
         zero_init: the residual branches' output layers start at zero (see the module doc).
+        sum_context: add the question-weighted sum over frames to every token (see the module doc).
     """
 
     def __init__(
@@ -108,6 +139,7 @@ class CrossTalker(nn.Module):
         time_stamps: bool = False,
         part_pooling: bool = False,
         zero_init: bool = False,
+        sum_context: bool = False,
     ) -> None:
         super().__init__()
         if selection not in ("segments", "topk"):
@@ -133,6 +165,7 @@ class CrossTalker(nn.Module):
         self.mlp_norm = nn.LayerNorm(dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
         self.time_mlp = nn.Sequential(nn.Linear(3, dim), nn.GELU(), nn.Linear(dim, dim)) if time_stamps else None
+        self.sum_pool = SumContext(dim, text_dim) if sum_context else None
         if zero_init:
             self.zero_residual_outputs()
 
@@ -140,6 +173,7 @@ class CrossTalker(nn.Module):
         """Zero the last layer of every branch that adds to the tokens: at first the tokens are the kept frames."""
         last_layers = [self.local_attn.out_proj, self.global_attn.out_proj, self.motion_to_text.out_proj, self.mlp[-1]]
         last_layers += [self.time_mlp[-1]] if self.time_mlp is not None else []
+        last_layers += [self.sum_pool.out] if self.sum_pool is not None else []
         for layer in last_layers:
             nn.init.zeros_(layer.weight)
             nn.init.zeros_(layer.bias)
@@ -239,6 +273,8 @@ class CrossTalker(nn.Module):
         tokens = self.fuse(tokens, token_mask, text, text_mask)
         if self.time_mlp is not None:
             tokens = tokens + self.time_embedding(safe, motion_mask, tokens.dtype)
+        if self.sum_pool is not None:
+            tokens = tokens + self.sum_pool(motion, motion_mask, text, text_mask)[:, None, :]
         return CrossTalkerOutput(
             tokens=tokens.masked_fill(~token_mask[..., None], 0.0),
             token_mask=token_mask,
