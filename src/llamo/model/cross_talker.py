@@ -30,6 +30,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from ..motion.motion import CANONICAL_FPS
+
 
 @dataclass
 class CrossTalkerOutput:
@@ -89,7 +91,7 @@ class SumContext(nn.Module):
     learned faster so (experiments/probe_sum_learned.py: 0.625 against 0.372 exact after 25 passes).
     """
 
-    def __init__(self, dim: int, text_dim: int, frames_per_second: float = 20.0) -> None:
+    def __init__(self, dim: int, text_dim: int, frames_per_second: float = CANONICAL_FPS) -> None:
         super().__init__()
         self.norm = nn.LayerNorm(dim)
         self.query = nn.Linear(text_dim, dim, bias=False)
