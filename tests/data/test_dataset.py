@@ -1,4 +1,5 @@
-"""Oversampling tasks in the conversation dataset (task_repeat): the repeats, and the errors for a bad request."""
+"""Picking tasks in the conversation dataset (task_repeat, tasks): the repeats, the filter, and the errors for a
+bad request."""
 
 import pytest
 
@@ -30,6 +31,21 @@ def test_a_bad_task_repeat_is_refused(tmp_path, repeat):
         ConversationDataset([path], processor=None, featurize=None, task_repeat=repeat)
 
 
-def test_task_repeat_is_for_question_stages():
-    with pytest.raises(ConfigError, match="task_repeat"):
-        TrainConfig(stage="encoder", out="x", data=["d.json"], task_repeat={"count": 2})
+def test_tasks_keeps_only_those_records_then_repeats(tmp_path):
+    path = question_file(tmp_path, ["count", "speed", "count", "side"])
+    dataset = ConversationDataset([path], processor=None, featurize=None, tasks=["count", "side"],
+                                  task_repeat={"count": 2})
+    assert [r.id for _, r in dataset.records] == ["q0", "q0", "q2", "q2", "q3"]
+    assert len(ConversationDataset([path], processor=None, featurize=None, tasks=[])) == 4
+
+
+def test_a_task_no_record_has_is_refused(tmp_path):
+    path = question_file(tmp_path, ["count", "speed"])
+    with pytest.raises(DataError, match=r"tasks \['cuont'\]: no record has them; accepted: .*\['count', 'speed'\]"):
+        ConversationDataset([path], processor=None, featurize=None, tasks=["count", "cuont"])
+
+
+@pytest.mark.parametrize("pick", [{"task_repeat": {"count": 2}}, {"tasks": ["count"]}])
+def test_task_picks_are_for_question_stages(pick):
+    with pytest.raises(ConfigError, match="task_repeat and tasks pick question records"):
+        TrainConfig(stage="encoder", out="x", data=["d.json"], **pick)

@@ -45,14 +45,28 @@ def repeat_tasks(records: list[tuple[Path, Record]], repeat: dict[str, int]) -> 
     return [item for item in records for _ in range(repeat.get(item[1].meta.get("task"), 1))]
 
 
+def keep_tasks(records: list[tuple[Path, Record]], tasks: list[str]) -> list[tuple[Path, Record]]:
+    """Only the records whose meta.task is in `tasks` (all of them for an empty list); DataError for a task no
+    record has, so a typo cannot silently train on nothing or on everything."""
+    if not tasks:
+        return records
+    found = {r.meta.get("task") for _, r in records}
+    missing = sorted(set(tasks) - found)
+    if missing:
+        raise DataError(f"tasks {missing}: no record has them; accepted: tasks the records have "
+                        f"({sorted(map(str, found))})")
+    return [item for item in records if item[1].meta.get("task") in tasks]
+
+
 class ConversationDataset(Dataset):
     """Record → Example (ids, labels, instruction mask, motion features) through the model's processor."""
 
     def __init__(self, files: list[str], processor, featurize, encode=None,
-                 task_repeat: dict[str, int] | None = None):
+                 task_repeat: dict[str, int] | None = None, tasks: list[str] | None = None):
         """encode: optional (motion path, features [T, F]) → frozen encoder output [T, D_m] (EncoderCache).
-        task_repeat: records whose meta.task is a key appear that many times per epoch (oversampling)."""
-        self.records = repeat_tasks(load_all(files), task_repeat or {})
+        task_repeat: records whose meta.task is a key appear that many times per epoch (oversampling).
+        tasks: only records of these tasks (meta.task) are read; None or empty reads all."""
+        self.records = repeat_tasks(keep_tasks(load_all(files), tasks or []), task_repeat or {})
         self.processor = processor
         self.features = FeatureCache(featurize)
         self.texts = FeatureCache(processor.describe) if processor is not None and processor.describe else None

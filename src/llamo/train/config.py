@@ -48,6 +48,7 @@ class TrainConfig:
     contrastive_weight: float = 0.0
     # align/instruct: records of these tasks (meta.task) appear this many times per epoch, e.g. {count: 4}
     task_repeat: dict[str, int] = field(default_factory=dict)
+    tasks: list[str] = field(default_factory=list)  # align/instruct: only records of these tasks (empty: all)
     # align: "lm" (the LLM's next-token loss on the answers or captions) or "answer_readout" (a small head
     # classifies each question's answer from the motion tokens, the LLM out of the loop: train/readout.py)
     objective: str = "lm"
@@ -83,8 +84,9 @@ class TrainConfig:
         if self.objective not in OBJECTIVES or (self.objective != "lm" and self.stage != "align"):
             raise ConfigError(f"objective={self.objective!r} in the {self.stage} stage; accepted: {OBJECTIVES} in "
                               "align, lm in the other stages")
-        if self.task_repeat and self.stage == "encoder":
-            raise ConfigError("task_repeat weights question records; the encoder stage reads motions: remove it")
+        if (self.task_repeat or self.tasks) and self.stage == "encoder":
+            raise ConfigError("task_repeat and tasks pick question records; the encoder stage reads motions: "
+                              "remove them")
         if any(not 0 < share < 1 for share in self.snapshots):
             raise ConfigError(f"snapshots={self.snapshots}: accepted shares of steps between 0 and 1, e.g. [0.25, 0.5]")
         for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last", "readout_classes"):

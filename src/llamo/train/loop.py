@@ -85,7 +85,8 @@ def build_data(cfg: TrainConfig, model: LlamoModel) -> tuple[torch.utils.data.Da
     elif cfg.stage == "encoder":
         dataset = MotionDataset(cfg.data, model.motion_inputs)
     else:
-        dataset = ConversationDataset(cfg.data, model.processor, model.motion_inputs, task_repeat=cfg.task_repeat)
+        dataset = ConversationDataset(cfg.data, model.processor, model.motion_inputs, task_repeat=cfg.task_repeat,
+                                      tasks=cfg.tasks)
     return dataset, LengthGroupedBatchSampler(dataset.lengths(), cfg.batch_size, cfg.seed, cfg.group_by_length)
 
 
