@@ -5,7 +5,8 @@ the LLM reads it (docs/results/own_data_cpu.md, "Counting needs a sum").
 
 RUN is an `objective: answer_readout` stage's folder (its model/, config.yaml and last checkpoint, which holds the
 head's weights under `objective.`); the head's classes are rebuilt from the stage's own training records, so the
-class indices match the ones it was trained with.
+class indices match the ones it was trained with. `--model` scores that head on another model's connector (e.g.
+the model after instruction tuning): whether what the head read is still there after the LLM's stage.
 """
 
 import argparse
@@ -60,11 +61,12 @@ def main() -> None:
     parser.add_argument("--run", type=Path, required=True, help="the read-out stage's folder")
     parser.add_argument("--cache", required=True, help="the frozen encoder's cache folder")
     parser.add_argument("--test", required=True, help="held-out question records")
+    parser.add_argument("--model", type=Path, help="score the head on this model's connector (default: RUN/model)")
     args = parser.parse_args()
-    model = LlamoModel.from_pretrained(args.run / "model").eval()
+    model = LlamoModel.from_pretrained(args.model or args.run / "model").eval()
     data = ConversationDataset([args.test], model.processor, model.motion_inputs)
     data.encode = EncoderCache(model, args.cache)
-    print(args.run, accuracy(model, load_head(args.run, model), data))
+    print(args.run, args.model or "", accuracy(model, load_head(args.run, model), data))
 
 
 if __name__ == "__main__":
