@@ -32,7 +32,8 @@ class TrainConfig:
     model: LlamoConfig = field(default_factory=LlamoConfig)
     trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
     lr: float = 1e-4
-    lr_scale: dict[str, float] = field(default_factory=dict)  # per-group multipliers of `lr`, e.g. {lora: 0.5}
+    # multipliers of `lr` per group or per module path, e.g. {lora: 0.5} or {connector.talker.sum_pool: 0.1}
+    lr_scale: dict[str, float] = field(default_factory=dict)
     weight_decay: float = 0.0
     warmup_steps: int = 50
     steps: int = 1000  # optimizer steps
