@@ -40,3 +40,11 @@ def test_a_module_rate_takes_its_parameters_out_of_the_group(model):
 def test_an_lr_scale_key_that_names_nothing_is_refused(model, key):
     with pytest.raises(ConfigError, match=f"lr_scale '{key}': neither a parameter group nor a module"):
         build_optimizer(model, None, 1e-3, {key: 0.1}, 0.0)
+
+
+def test_a_group_name_is_not_read_as_a_module_path():
+    model = build_model(tiny_config("vq_tokens"))
+    set_trainable(model, ["connector", "vq_tokenizer"])
+    groups = rates(build_optimizer(model, None, 1e-3, {"connector": 2.0}, 0.0))
+    vq = [p for n, p in model.named_parameters() if n.startswith("connector.vq.")]
+    assert groups == {"vq_tokenizer": (pytest.approx(1e-3), len(vq))}  # its connector holds only the VQ-VAE

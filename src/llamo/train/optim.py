@@ -13,8 +13,9 @@ from ..model.trainable import GROUPS, parameter_groups
 
 
 def rate_key(name: str, group: str, lr_scale: dict[str, float]) -> str:
-    """The lr_scale key that sets parameter `name`'s rate: the longest module path that holds it, else its group."""
-    paths = [k for k in lr_scale if name.startswith(k + ".")]
+    """The lr_scale key that sets parameter `name`'s rate: the longest module path that holds it, else its group.
+    A group's name is never read as a path: `connector` must not pull the vq_tokenizer's `connector.vq.*` in."""
+    paths = [k for k in lr_scale if k not in GROUPS and name.startswith(k + ".")]
     return max(paths, key=len) if paths else group
 
 
