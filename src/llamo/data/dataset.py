@@ -34,10 +34,15 @@ def load_all(files: list[str]) -> list[tuple[Path, Record]]:
     return [(Path(f).parent, r) for f in files for r in load_records(f)]
 
 
+def record_tasks(records: list[tuple[Path, Record]]) -> set:
+    """The meta.task values the records have (None for a record without one)."""
+    return {r.meta.get("task") for _, r in records}
+
+
 def repeat_tasks(records: list[tuple[Path, Record]], repeat: dict[str, int]) -> list[tuple[Path, Record]]:
     """Each record `repeat[meta.task]` times in a row (once for tasks not named); DataError for a task no record
     has or a count below 1, so a typo cannot silently train on the plain mix."""
-    tasks = {r.meta.get("task") for _, r in records}
+    tasks = record_tasks(records)
     for task, times in repeat.items():
         if task not in tasks or not isinstance(times, int) or times < 1:
             raise DataError(f"task_repeat {task}: {times!r}; accepted: a task the records have "
@@ -50,7 +55,7 @@ def keep_tasks(records: list[tuple[Path, Record]], tasks: list[str]) -> list[tup
     record has, so a typo cannot silently train on nothing or on everything."""
     if not tasks:
         return records
-    found = {r.meta.get("task") for _, r in records}
+    found = record_tasks(records)
     missing = sorted(set(tasks) - found)
     if missing:
         raise DataError(f"tasks {missing}: no record has them; accepted: tasks the records have "

@@ -86,7 +86,7 @@ class SumContext(nn.Module):
     """A question-weighted sum over all valid frames: how much of what the question names the motion holds.
 
     relevance_j = max over real text tokens i of (text_i W_q) . (LN(h_j) W_k) / sqrt(D_m) + b, unnormalised over
-    frames; context = W_o sum_j sigmoid(relevance_j) W_v LN(h_j) / 20. Args: dim D_m, text_dim D. The bias b
+    frames; context = W_o sum_j sigmoid(relevance_j) W_v LN(h_j) / fps (20). Args: dim D_m, text_dim D. The bias b
     starts at -2, so at first few frames count (sigmoid(-2) = 0.12) rather than half of every frame: a count probe
     learned faster so (experiments/probe_sum_learned.py: 0.625 against 0.372 exact after 25 passes).
     """
