@@ -1,10 +1,10 @@
 """How fast does the Cross Talker's SumContext learn a named action's count from count answers alone?
 
     python experiments/probe_sum_learned.py --model runs/X/encoder/model --data data/seven --cache runs/X/encoder_cache \
-        --relevance learned|oracle [--bias -2] [--lr 1e-3]
+        --relevance learned|oracle [--value frame|change] [--bias -2] [--lr 1e-3] [--epochs 25]
 
 On the frozen encoder's frames, the named action as a query (an embedding per action, in place of the question's
-words), `SumContext` (train/../model/cross_talker.py) and a 2-layer head over six counts; AdamW, batch 32, seed 0,
+words), `SumContext` (model/cross_talker.py) and a 2-layer head over the counts; AdamW, batch 32, seed 0,
 trained on the folder's count questions only; test exact match every 5 passes. `--relevance oracle` replaces the
 learned relevance by the named action's frames from `timelines.json`, so the two runs split what is slow to learn:
 finding the frames, or reading the count from them. Reported in docs/results/own_data_cpu.md.
@@ -47,9 +47,10 @@ def items(model: LlamoModel, cache: EncoderCache, folder: Path, split: str, acti
 
 
 class Probe(nn.Module):
-    def __init__(self, dim: int, oracle: bool, bias: float, actions: int = 16, counts: int = 6):
+    def __init__(self, dim: int, oracle: bool, bias: float, actions: int = 16, counts: int = 6,
+                 value: str = "frame"):
         super().__init__()
-        self.query, self.pool, self.oracle = nn.Embedding(actions, 64), SumContext(dim, 64), oracle
+        self.query, self.pool, self.oracle = nn.Embedding(actions, 64), SumContext(dim, 64, value=value), oracle
         self.pool.bias.data.fill_(bias)
         self.head = nn.Sequential(nn.Linear(dim, dim), nn.GELU(), nn.Linear(dim, counts))
 
@@ -75,13 +76,16 @@ def main() -> None:
     p.add_argument("--bias", type=float, default=-2.0, help="the relevance bias's starting value")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--epochs", type=int, default=25)
+    p.add_argument("--value", choices=SumContext.VALUES, default="frame",
+                   help="the sum's per-frame value: linear in the frame, or an MLP of the frame and its change")
     args = p.parse_args()
     torch.manual_seed(0)
     random.seed(0)
     model, actions = LlamoModel.from_pretrained(args.model), {}
     cache = EncoderCache(model, args.cache)
     train, test = (items(model, cache, Path(args.data), split, actions) for split in ("train", "test"))
-    probe = Probe(train[0][0].shape[1], args.relevance == "oracle", args.bias)
+    counts = max(y for *_, y in train + test) + 1
+    probe = Probe(train[0][0].shape[1], args.relevance == "oracle", args.bias, counts=counts, value=args.value)
     optimizer = torch.optim.AdamW(probe.parameters(), args.lr, weight_decay=0.01)
     step = 0
     for epoch in range(1, args.epochs + 1):

@@ -200,3 +200,28 @@ def test_sum_context_starts_at_zero_and_learns():
     torch.testing.assert_close(out.tokens, plain(motion, mask, text, texts).tokens)
     out.tokens.sum().backward()
     assert summed.sum_pool.out.weight.grad.abs().sum() > 0
+
+
+def test_sum_value_change_sees_the_previous_frame_and_ignores_padding():
+    torch.manual_seed(0)
+    pool = SumContext(DIM, TEXT_DIM, value="change")
+    motion, text = torch.randn(1, 10, DIM), torch.randn(1, 3, TEXT_DIM)
+    values = pool.value(pool.norm(motion))  # [1, 10, D_m]
+    moved = motion.clone()
+    moved[0, 4] += 1.0
+    changed = (pool.value(pool.norm(moved)) - values).abs().sum(-1)[0]  # [10]
+    assert changed[4] > 0 and changed[5] > 0  # frame 4's value, and frame 5's through its change
+    assert torch.all(changed[[0, 1, 2, 3, 6, 7, 8, 9]] == 0)
+    texts, full = torch.ones(1, 3, dtype=torch.bool), torch.ones(1, 10, dtype=torch.bool)
+    padded = pool(torch.cat([motion, 50 * torch.randn(1, 5, DIM)], 1), lengths_mask([10], 15), text, texts)
+    torch.testing.assert_close(padded, pool(motion, full, text, texts))
+
+
+def test_sum_value_must_be_known():
+    from llamo.errors import ConfigError
+    from llamo.model.configuration import ConnectorConfig
+
+    with pytest.raises(ValueError, match="accepted"):
+        SumContext(DIM, TEXT_DIM, value="delta")
+    with pytest.raises(ConfigError, match="sum_value"):
+        ConnectorConfig(sum_value="delta")

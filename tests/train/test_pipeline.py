@@ -106,3 +106,13 @@ def test_the_pipeline_trains_every_stage_evaluates_and_skips_finished_stages(fol
     changed = plan(folder, tmp_path / "run", recipe=Recipe(min_steps=3, budget=0.01), overrides=TINY_OVERRIDES)
     with pytest.raises(ConfigError, match="trained with other settings"):
         run_pipeline(changed)
+
+
+def test_the_recipe_repeats_count_questions_where_the_folder_has_them(folder):
+    encoder, instruct = plan(folder, recipe=Recipe(min_steps=1)).stages
+    assert instruct.task_repeat == {"count": 4} and encoder.task_repeat == {}
+    assert plan(folder, recipe=Recipe(min_steps=1, task_repeat={"speed": 3})).stages[-1].task_repeat == {}, \
+        "a task the folder does not have is left out, not an error"
+    records = load_records(folder / "train.json")
+    save_records([dataclasses.replace(r, meta={**r.meta, "task": "action"}) for r in records], folder / "train.json")
+    assert plan(folder, recipe=Recipe(min_steps=1)).stages[-1].task_repeat == {}

@@ -16,6 +16,7 @@ from ..motion.features import FEATURE_DIM
 CONNECTOR_KINDS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "motion_text", "text_only")
 VIDEO_KINDS = ("none", "tiny", "hf")
 SELECTIONS = ("segments", "topk")
+SUM_VALUES = ("frame", "change")  # Cross Talker sum_value (model/cross_talker.py SumContext)
 DEFAULT_LLM = "smollm2-135m-instruct"
 
 
@@ -63,6 +64,7 @@ class ConnectorConfig:
     part_pooling: bool = False  # Cross Talker: each kept frame plus the mean of its part (selection=segments)
     zero_init: bool = False  # Cross Talker: residual branches start at zero (fresh models; no effect on loading)
     sum_context: bool = False  # Cross Talker: every token also gets a question-weighted sum over frames (counts)
+    sum_value: str = "frame"  # what that sum adds per frame: frame (linear) | change (MLP of frame and its change)
     stride: int = 4  # all_frames: one token per `stride` frames (average-pooled)
     codebook_size: int = 512  # vq_tokens: VQ-VAE codes, added to the vocabulary as <|motion_i|>
     vq_dim: int = 256
@@ -74,6 +76,8 @@ class ConnectorConfig:
             raise ConfigError(f"connector.kind={self.kind!r}; accepted: {CONNECTOR_KINDS}")
         if self.selection not in SELECTIONS:
             raise ConfigError(f"connector.selection={self.selection!r}; accepted: {SELECTIONS}")
+        if self.sum_value not in SUM_VALUES:
+            raise ConfigError(f"connector.sum_value={self.sum_value!r}; accepted: {SUM_VALUES}")
         if self.part_pooling and self.selection != "segments":
             raise ConfigError("connector.part_pooling needs connector.selection='segments' (the parts it pools)")
         for name in ("num_tokens", "stride", "codebook_size", "vq_downsample"):

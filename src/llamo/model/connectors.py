@@ -63,7 +63,7 @@ class CrossTalkerConnector(nn.Module):
         self.talker = CrossTalker(dim, llm_dim, c.num_tokens, heads=c.heads, num_segments=c.num_segments,
                                   max_window_ratio=c.max_window_ratio, selection=c.selection,
                                   time_stamps=c.time_stamps, part_pooling=c.part_pooling, zero_init=c.zero_init,
-                                  sum_context=c.sum_context)
+                                  sum_context=c.sum_context, sum_value=c.sum_value)
         self.projector = Projector(dim, llm_dim)
 
     def forward(self, x: MotionInputs) -> ConnectorOutput:

@@ -82,21 +82,41 @@ def window_bias(
     return bias.masked_fill(~mask[:, None, :], float("-inf"))
 
 
+class ChangeValue(nn.Module):
+    """SumContext's per-frame value with `value="change"`: an MLP of the frame and its change from the previous
+    frame, [B, T, D_m] -> [B, T, D_m]. Summed over frames, a value linear in the frame can only say how long the
+    named action lasts (and so its count only when every repetition takes as long); a nonlinear function of the
+    change can mark each cycle, whatever its speed (experiments/probe_sum_learned.py --value change)."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Linear(2 * dim, dim), nn.GELU(), nn.Linear(dim, dim))
+
+    def forward(self, frames: torch.Tensor) -> torch.Tensor:
+        change = torch.cat([torch.zeros_like(frames[:, :1]), frames[:, 1:] - frames[:, :-1]], 1)  # [B, T, D_m]
+        return self.mlp(torch.cat([frames, change], -1))
+
+
 class SumContext(nn.Module):
     """A question-weighted sum over all valid frames: how much of what the question names the motion holds.
 
     relevance_j = max over real text tokens i of (text_i W_q) . (LN(h_j) W_k) / sqrt(D_m) + b, unnormalised over
-    frames; context = W_o sum_j sigmoid(relevance_j) W_v LN(h_j) / fps (20). Args: dim D_m, text_dim D. The bias b
-    starts at -2, so at first few frames count (sigmoid(-2) = 0.12) rather than half of every frame: a count probe
-    learned faster so (experiments/probe_sum_learned.py: 0.625 against 0.372 exact after 25 passes).
+    frames; context = W_o sum_j sigmoid(relevance_j) V(LN(h_j)) / fps (20). Args: dim D_m, text_dim D, value
+    "frame" (V linear, as first built) or "change" (V = ChangeValue). The bias b starts at -2, so at first few
+    frames count (sigmoid(-2) = 0.12) rather than half of every frame: a count probe learned faster so
+    (experiments/probe_sum_learned.py: 0.625 against 0.372 exact after 25 passes).
     """
 
-    def __init__(self, dim: int, text_dim: int, frames_per_second: float = CANONICAL_FPS) -> None:
+    VALUES = ("frame", "change")
+
+    def __init__(self, dim: int, text_dim: int, frames_per_second: float = CANONICAL_FPS, value: str = "frame") -> None:
         super().__init__()
+        if value not in self.VALUES:
+            raise ValueError(f"sum value={value!r}; accepted: {self.VALUES}")
         self.norm = nn.LayerNorm(dim)
         self.query = nn.Linear(text_dim, dim, bias=False)
         self.key = nn.Linear(dim, dim)
-        self.value = nn.Linear(dim, dim)
+        self.value = nn.Linear(dim, dim) if value == "frame" else ChangeValue(dim)
         self.out = nn.Linear(dim, dim)
         self.bias = nn.Parameter(torch.tensor(-2.0))
         self.scale = 1.0 / frames_per_second
@@ -129,6 +149,7 @@ class CrossTalker(nn.Module):
         part_pooling: add each part's mean frame to its kept frame (needs selection="segments").
         zero_init: the residual branches' output layers start at zero (see the module doc).
         sum_context: add the question-weighted sum over frames to every token (see the module doc).
+        sum_value: what that sum adds up per frame: "frame" or "change" (see SumContext).
     """
 
     def __init__(
@@ -145,6 +166,7 @@ class CrossTalker(nn.Module):
         part_pooling: bool = False,
         zero_init: bool = False,
         sum_context: bool = False,
+        sum_value: str = "frame",
     ) -> None:
         super().__init__()
         if selection not in ("segments", "topk"):
@@ -170,7 +192,7 @@ class CrossTalker(nn.Module):
         self.mlp_norm = nn.LayerNorm(dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
         self.time_mlp = nn.Sequential(nn.Linear(3, dim), nn.GELU(), nn.Linear(dim, dim)) if time_stamps else None
-        self.sum_pool = SumContext(dim, text_dim) if sum_context else None
+        self.sum_pool = SumContext(dim, text_dim, value=sum_value) if sum_context else None
         if zero_init:
             self.zero_residual_outputs()
 

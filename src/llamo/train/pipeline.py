@@ -15,13 +15,13 @@ pipeline.
 
 import dataclasses
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from tqdm.auto import tqdm
 
-from ..data.dataset import load_all
+from ..data.dataset import load_all, record_tasks
 from ..data.splits import split_files
 from ..errors import ConfigError, DataError
 from .config import TrainConfig, from_dict, load_config
@@ -61,6 +61,11 @@ class Recipe:
     # against 0.767) while costing ~270 instruct steps of time (docs/results/own_data_cpu.md).
     readout_epochs: float = 0.0
     instruct_epochs: float = 2.0  # passes over the question records
+    # Records of these tasks appear this many times per pass in the stages that read questions (the read-out and
+    # instruction tuning), where the folder has them: counting is learned last and slowest, and the shipped
+    # default reached count 1.000 on MoCapQA only so (docs/results/mocapqa_cpu.md). Steps still count passes over
+    # the distinct records, so repeats change the mix, not the time.
+    task_repeat: dict[str, int] = field(default_factory=lambda: {"count": 4})
     min_steps: int = 50  # a stage never trains fewer optimizer steps than this
     budget: float = 1.0  # multiplies every stage's steps
 
@@ -95,6 +100,7 @@ class RecordCounts:
     questions: int
     captions: int
     motions: int  # distinct motion files
+    tasks: set = field(default_factory=set)  # the meta.task values the records have
 
 
 def count_records(files: list[str]) -> RecordCounts:
@@ -104,7 +110,8 @@ def count_records(files: list[str]) -> RecordCounts:
     captions = sum(r.meta.get("task") == CAPTION_TASK for _, r in records)
     return RecordCounts(question_files=[f for f in files if not is_caption[f]] or files,
                         caption_files=[f for f in files if is_caption[f]], questions=len(records) - captions,
-                        captions=captions, motions=len({(root, r.motion) for root, r in records if r.motion}))
+                        captions=captions, motions=len({(root, r.motion) for root, r in records if r.motion}),
+                        tasks=record_tasks(records))
 
 
 def stage_steps(epochs: float, items: int, batch_size: int, recipe: Recipe) -> int:
@@ -119,13 +126,15 @@ def stage_overrides(cfg: TrainConfig, counts: RecordCounts, recipe: Recipe, file
         return {"data": files, "contrastive_weight": weight,
                 "steps": stage_steps(recipe.encoder_epochs, items, cfg.batch_size, recipe)}
     if cfg.stage == "align" and counts.captions:
-        data, items, epochs = counts.caption_files, counts.captions, recipe.align_epochs
-    elif cfg.objective == "answer_readout":
-        data, items, epochs = counts.question_files, counts.questions, recipe.readout_epochs
+        steps = stage_steps(recipe.align_epochs, counts.captions, cfg.batch_size, recipe)
+        return {"data": counts.caption_files, "steps": steps}
+    if cfg.objective == "answer_readout":
+        epochs = recipe.readout_epochs
     else:
         epochs = recipe.align_epochs if cfg.stage == "align" else recipe.instruct_epochs
-        data, items = counts.question_files, counts.questions
-    return {"data": data, "steps": stage_steps(epochs, items, cfg.batch_size, recipe)}
+    present = {task: times for task, times in recipe.task_repeat.items() if task in counts.tasks}
+    return {"data": counts.question_files, "steps": stage_steps(epochs, counts.questions, cfg.batch_size, recipe),
+            "task_repeat": {**cfg.task_repeat, **present}}
 
 
 def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cross_talker",
