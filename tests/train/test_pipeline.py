@@ -116,3 +116,16 @@ def test_the_recipe_repeats_count_questions_where_the_folder_has_them(folder):
     records = load_records(folder / "train.json")
     save_records([dataclasses.replace(r, meta={**r.meta, "task": "action"}) for r in records], folder / "train.json")
     assert plan(folder, recipe=Recipe(min_steps=1)).stages[-1].task_repeat == {}
+
+
+def test_a_count_readout_may_come_first_and_has_a_folder_of_its_own(folder):
+    recipe = Recipe(min_steps=1, readout_epochs=4, count_readout_epochs=18)
+    encoder, count, readout, instruct = plan(folder, folder.parent / "run", recipe=recipe).stages
+    assert count.tasks == ["count"] and count.objective == readout.objective == "answer_readout"
+    assert count.steps == math.ceil(18 * 12 / count.batch_size) and count.task_repeat == {}
+    assert count.out != readout.out and readout.init_from == count.out + "/model"
+    assert readout.tasks == [] and readout.task_repeat == {"count": 4}
+    assert count.init_from == encoder.out + "/model" and instruct.init_from == readout.out + "/model"
+    records = load_records(folder / "train.json")
+    save_records([dataclasses.replace(r, meta={**r.meta, "task": "action"}) for r in records], folder / "train.json")
+    assert len(plan(folder, recipe=recipe).stages) == 3, "no count questions: no count read-out"

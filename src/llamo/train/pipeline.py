@@ -15,18 +15,20 @@ pipeline.
 
 import dataclasses
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from tqdm.auto import tqdm
 
-from ..data.dataset import load_all, record_tasks
+from ..data.dataset import load_all
 from ..data.splits import split_files
 from ..errors import ConfigError, DataError
 from .config import TrainConfig, from_dict, load_config
 
 CAPTION_TASK = "caption"
+COUNT_TASK = "count"
 # The packaged stage configs each connector runs, in order: the CPU recipe, or the baseline's own stages.
 STAGE_CONFIGS = {
     "cross_talker": ("cpu/encoder", "cpu/align", "cpu/instruct"),
@@ -65,7 +67,12 @@ class Recipe:
     # instruction tuning), where the folder has them: counting is learned last and slowest, and the shipped
     # default reached count 1.000 on MoCapQA only so (docs/results/mocapqa_cpu.md). Steps still count passes over
     # the distinct records, so repeats change the mix, not the time.
-    task_repeat: dict[str, int] = field(default_factory=lambda: {"count": 4})
+    task_repeat: dict[str, int] = field(default_factory=lambda: {COUNT_TASK: 4})
+    # Without captions, with readout_epochs > 0 and count questions in the folder: a read-out on the count
+    # questions alone first, for this many passes over them. Mixed with the other tasks, the Cross Talker's sum
+    # does not learn to count; learned first, it keeps it through the mixed read-out (0.66 against 0.38 read-out
+    # accuracy on counts, docs/results/own_data_cpu.md "Counting needs a sum").
+    count_readout_epochs: float = 0.0
     min_steps: int = 50  # a stage never trains fewer optimizer steps than this
     budget: float = 1.0  # multiplies every stage's steps
 
@@ -100,7 +107,7 @@ class RecordCounts:
     questions: int
     captions: int
     motions: int  # distinct motion files
-    tasks: set = field(default_factory=set)  # the meta.task values the records have
+    tasks: dict = field(default_factory=dict)  # meta.task -> how many records have it
 
 
 def count_records(files: list[str]) -> RecordCounts:
@@ -111,7 +118,7 @@ def count_records(files: list[str]) -> RecordCounts:
     return RecordCounts(question_files=[f for f in files if not is_caption[f]] or files,
                         caption_files=[f for f in files if is_caption[f]], questions=len(records) - captions,
                         captions=captions, motions=len({(root, r.motion) for root, r in records if r.motion}),
-                        tasks=record_tasks(records))
+                        tasks=dict(Counter(r.meta.get("task") for _, r in records)))
 
 
 def stage_steps(epochs: float, items: int, batch_size: int, recipe: Recipe) -> int:
@@ -128,13 +135,29 @@ def stage_overrides(cfg: TrainConfig, counts: RecordCounts, recipe: Recipe, file
     if cfg.stage == "align" and counts.captions:
         steps = stage_steps(recipe.align_epochs, counts.captions, cfg.batch_size, recipe)
         return {"data": counts.caption_files, "steps": steps}
+    items = sum(counts.tasks.get(task, 0) for task in cfg.tasks) if cfg.tasks else counts.questions
     if cfg.objective == "answer_readout":
-        epochs = recipe.readout_epochs
+        epochs = recipe.count_readout_epochs if cfg.tasks == [COUNT_TASK] else recipe.readout_epochs
     else:
         epochs = recipe.align_epochs if cfg.stage == "align" else recipe.instruct_epochs
-    present = {task: times for task, times in recipe.task_repeat.items() if task in counts.tasks}
-    return {"data": counts.question_files, "steps": stage_steps(epochs, counts.questions, cfg.batch_size, recipe),
-            "task_repeat": {**cfg.task_repeat, **present}}
+    repeat = {task: times for task, times in recipe.task_repeat.items() if task in counts.tasks}
+    return {"data": counts.question_files, "steps": stage_steps(epochs, items, cfg.batch_size, recipe),
+            "task_repeat": {} if cfg.tasks else {**cfg.task_repeat, **repeat}}
+
+
+def stage_names(names: tuple[str, ...], counts: RecordCounts, recipe: Recipe) -> list[tuple[str, list[str]]]:
+    """(packaged config, the tasks it reads; [] for all) of each stage: without captions, alignment is skipped or
+    replaced by the answer read-out, which a read-out of the count questions alone may precede."""
+    stages = []
+    for name in names:
+        if not counts.captions and name in CAPTION_FREE:
+            if not recipe.readout_epochs:
+                continue
+            name = CAPTION_FREE[name]
+            if recipe.count_readout_epochs and counts.tasks.get(COUNT_TASK):
+                stages.append((name, [COUNT_TASK]))
+        stages.append((name, []))
+    return stages
 
 
 def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cross_talker",
@@ -149,21 +172,19 @@ def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cr
     if names is None:
         raise ConfigError(f"connector {connector!r}; accepted: {sorted(STAGE_CONFIGS)}")
     stages, previous = [], str(start_from) if start_from else None
-    for name in names:
-        if not counts.captions and name in CAPTION_FREE:
-            if not recipe.readout_epochs:
-                continue
-            name = CAPTION_FREE[name]
+    for name, tasks in stage_names(names, counts, recipe):
         base = load_config(name, [o for o in overrides if previous is None or not o.startswith(BUILT_ONCE)])
+        base = dataclasses.replace(base, tasks=tasks) if tasks else base
+        stage_out = out / (COUNT_TASK if tasks else base.stage)
         fields = stage_overrides(base, counts, recipe, train_files)
-        fields.update(out=str(out / base.stage), init_from=previous, seed=seed)
+        fields.update(out=str(stage_out), init_from=previous, seed=seed)
         if base.encoder_cache:
             fields["encoder_cache"] = str(out / "encoder_cache")
         if previous is None:
             fields["model"] = dataclasses.replace(base.model, connector=dataclasses.replace(
                 base.model.connector, kind=connector))
         stages.append(dataclasses.replace(base, **fields))
-        previous = str(out / base.stage / "model")
+        previous = str(stage_out / "model")
     # Caption-only test files need the caption metric, not exact match: `llamo eval --captions` scores them.
     return Pipeline(out, stages, [f for f in test_files if count_records([f]).questions])
 
