@@ -108,18 +108,19 @@ def test_the_pipeline_trains_every_stage_evaluates_and_skips_finished_stages(fol
         run_pipeline(changed)
 
 
-def test_the_recipe_repeats_count_questions_where_the_folder_has_them(folder):
+def test_the_recipe_repeats_tasks_where_the_folder_has_them(folder):
     encoder, instruct = plan(folder, recipe=Recipe(min_steps=1)).stages
-    assert instruct.task_repeat == {"count": 4} and encoder.task_repeat == {}
-    assert plan(folder, recipe=Recipe(min_steps=1, task_repeat={"speed": 3})).stages[-1].task_repeat == {}, \
-        "a task the folder does not have is left out, not an error"
+    assert instruct.task_repeat == {} and encoder.task_repeat == {}, "no repeats by default"
+    encoder, instruct = plan(folder, recipe=Recipe(min_steps=1, task_repeat={"count": 4, "speed": 3})).stages
+    assert instruct.task_repeat == {"count": 4} and encoder.task_repeat == {}, \
+        "a task the folder does not have is left out, not an error; the encoder reads motions"
     records = load_records(folder / "train.json")
     save_records([dataclasses.replace(r, meta={**r.meta, "task": "action"}) for r in records], folder / "train.json")
-    assert plan(folder, recipe=Recipe(min_steps=1)).stages[-1].task_repeat == {}
+    assert plan(folder, recipe=Recipe(min_steps=1, task_repeat={"count": 4})).stages[-1].task_repeat == {}
 
 
 def test_a_count_readout_may_come_first_and_has_a_folder_of_its_own(folder):
-    recipe = Recipe(min_steps=1, readout_epochs=4, count_readout_epochs=18)
+    recipe = Recipe(min_steps=1, readout_epochs=4, count_readout_epochs=18, task_repeat={"count": 4})
     encoder, count, readout, instruct = plan(folder, folder.parent / "run", recipe=recipe).stages
     assert count.tasks == ["count"] and count.objective == readout.objective == "answer_readout"
     assert count.steps == math.ceil(18 * 12 / count.batch_size) and count.task_repeat == {}

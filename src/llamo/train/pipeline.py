@@ -64,10 +64,11 @@ class Recipe:
     readout_epochs: float = 0.0
     instruct_epochs: float = 2.0  # passes over the question records
     # Records of these tasks appear this many times per pass in the stages that read questions (the read-out and
-    # instruction tuning), where the folder has them: counting is learned last and slowest, and the shipped
-    # default reached count 1.000 on MoCapQA only so (docs/results/mocapqa_cpu.md). Steps still count passes over
-    # the distinct records, so repeats change the mix, not the time.
-    task_repeat: dict[str, int] = field(default_factory=lambda: {COUNT_TASK: 4})
+    # instruction tuning), where the folder has them; steps still count passes over the distinct records, so
+    # repeats change the mix, not the time. Empty by default: {count: 4} took the shipped default's count to
+    # 1.000 on MoCapQA over 1,600 steps, but from the start of a short run it costs the other tasks more than it
+    # gives counting (seven folder, 726 instruct steps: count .46, direction .34; docs/results/own_data_cpu.md).
+    task_repeat: dict[str, int] = field(default_factory=dict)
     # Without captions, with readout_epochs > 0 and count questions in the folder: a read-out on the count
     # questions alone first, for this many passes over them. Mixed with the other tasks, the Cross Talker's sum
     # does not learn to count; learned first, it keeps it through the mixed read-out (0.66 against 0.38 read-out
