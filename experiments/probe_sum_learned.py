@@ -19,6 +19,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from llamo.model.configuration import SUM_VALUES
 from llamo.model.cross_talker import SumContext
 from llamo.model.llamo import LlamoModel
 from llamo.motion.io import load_motion
@@ -76,7 +77,7 @@ def main() -> None:
     p.add_argument("--bias", type=float, default=-2.0, help="the relevance bias's starting value")
     p.add_argument("--lr", type=float, default=1e-3)
     p.add_argument("--epochs", type=int, default=25)
-    p.add_argument("--value", choices=SumContext.VALUES, default="frame",
+    p.add_argument("--value", choices=SUM_VALUES, default="frame",
                    help="the sum's per-frame value: linear in the frame, or an MLP of the frame and its change")
     args = p.parse_args()
     torch.manual_seed(0)

@@ -31,6 +31,7 @@ import torch
 from torch import nn
 
 from ..motion.motion import CANONICAL_FPS
+from .configuration import SUM_VALUES
 
 
 @dataclass
@@ -107,12 +108,12 @@ class SumContext(nn.Module):
     (experiments/probe_sum_learned.py: 0.625 against 0.372 exact after 25 passes).
     """
 
-    VALUES = ("frame", "change")
-
-    def __init__(self, dim: int, text_dim: int, frames_per_second: float = CANONICAL_FPS, value: str = "frame") -> None:
+    def __init__(
+        self, dim: int, text_dim: int, frames_per_second: float = CANONICAL_FPS, value: str = "frame"
+    ) -> None:
         super().__init__()
-        if value not in self.VALUES:
-            raise ValueError(f"sum value={value!r}; accepted: {self.VALUES}")
+        if value not in SUM_VALUES:
+            raise ValueError(f"sum value={value!r}; accepted: {SUM_VALUES}")
         self.norm = nn.LayerNorm(dim)
         self.query = nn.Linear(text_dim, dim, bias=False)
         self.key = nn.Linear(dim, dim)
