@@ -1,12 +1,25 @@
-"""Picking tasks in the conversation dataset (task_repeat, tasks): the repeats, the filter, and the errors for a
-bad request."""
+"""The conversation dataset: picking tasks (task_repeat, tasks: the repeats, the filter, and the errors for a bad
+request) and reading videos for the video encoder."""
 
+import numpy as np
 import pytest
+import torch
 
+from llamo.data.collate import Example
 from llamo.data.dataset import ConversationDataset
 from llamo.data.schema import Record, Turn, save_records
 from llamo.errors import ConfigError, DataError
 from llamo.train.config import TrainConfig
+from tests.conftest import walking_joints
+
+
+class FakeProcessor:
+    """The processor's interface the dataset uses, without a tokenizer."""
+
+    describe = None
+
+    def encode(self, conversations, num_frames, motion_text=None):
+        return Example([1], [1], [True])
 
 
 def question_file(folder, tasks):
@@ -43,6 +56,31 @@ def test_a_task_no_record_has_is_refused(tmp_path):
     path = question_file(tmp_path, ["count", "speed"])
     with pytest.raises(DataError, match=r"tasks \['cuont'\]: no record has them; accepted: .*\['count', 'speed'\]"):
         ConversationDataset([path], processor=None, featurize=None, tasks=["count", "cuont"])
+
+
+def test_videos_are_read_once_and_only_when_asked_for(tmp_path):
+    media = [("v.mp4", "m.npy"), (None, "m.npy"), ("v.mp4", None)]  # (video, motion) of each record
+    records = [Record(id=f"q{i}", meta={"task": "count", "answer": "1"}, video=video, motion=motion,
+                      conversations=(Turn("human", f"<{'motion' if motion else 'video'}>\nHow many?"),
+                                     Turn("gpt", "1")))
+               for i, (video, motion) in enumerate(media)]
+    path = str(save_records(records, tmp_path / "qa.json"))
+    np.save(tmp_path / "m.npy", walking_joints(5))
+    (tmp_path / "v.mp4").write_bytes(b"")  # `frames` below stands in for decoding it
+    reads = []
+
+    def frames(video):
+        reads.append(video)
+        return torch.zeros(4, 3, 8, 8)
+
+    def featurize(motion):
+        return torch.zeros(motion.num_frames, 2)
+
+    dataset = ConversationDataset([path], processor=FakeProcessor(), featurize=featurize, frames=frames)
+    assert [None if e.video is None else tuple(e.video.shape) for e in map(dataset.__getitem__, range(3))] == [
+        (4, 3, 8, 8), None, (4, 3, 8, 8)]
+    assert reads == [tmp_path / "v.mp4"]  # resolved inside the folder, read once
+    assert ConversationDataset([path], processor=FakeProcessor(), featurize=featurize)[0].video is None
 
 
 @pytest.mark.parametrize("pick", [{"task_repeat": {"count": 2}}, {"tasks": ["count"]}])

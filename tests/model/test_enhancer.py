@@ -60,3 +60,17 @@ def test_sample_without_video_in_a_mixed_batch(enhancer):
     out = enhancer(motion, mask, torch.randn(2, 4, VIDEO_DIM), video_mask)
     assert torch.isfinite(out).all()
     torch.testing.assert_close(out[1:], enhancer(motion[1:], mask[1:]), atol=1e-6, rtol=0)
+
+
+def test_a_video_branch_added_later_starts_as_a_no_op_then_trains():
+    torch.manual_seed(0)
+    enhancer = MotionFeatureEnhancer(dim=16, video_dim=None, depth=2, heads=2)  # as a trained motion-only model has
+    motion, mask = torch.randn(2, 10, 16), torch.ones(2, 10, dtype=torch.bool)
+    before = enhancer(motion, mask).detach()
+    enhancer.add_video_branch(VIDEO_DIM)
+    out = enhancer(motion, mask, torch.randn(2, 6, VIDEO_DIM))
+    torch.testing.assert_close(out, before)  # the cross-attention's output starts at zero
+    out.square().sum().backward()
+    assert enhancer.blocks[0].cross_attn.out_proj.weight.grad.abs().sum() > 0  # ... and learns from the first step
+    with pytest.raises(ValueError, match="already has a video branch"):
+        enhancer.add_video_branch(VIDEO_DIM)

@@ -17,15 +17,16 @@ from .schema import Record, load_records, resolve_media
 
 class FeatureCache:
     """Raw encoder features [T, F] per motion path, computed by `featurize` on first use (or any other value of
-    the motion: the motion_text connector caches its text here)."""
+    the motion: the motion_text connector caches its text here). `read` turns the path into featurize's input:
+    the loaded motion by default; the path itself for a video's frames (`LlamoModel.video_frames`)."""
 
-    def __init__(self, featurize):
-        self.featurize = featurize
+    def __init__(self, featurize, read=load_motion):
+        self.featurize, self.read = featurize, read
         self.features: dict[Path, torch.Tensor] = {}
 
     def __call__(self, path: Path) -> torch.Tensor:
         if path not in self.features:
-            self.features[path] = self.featurize(load_motion(path))
+            self.features[path] = self.featurize(self.read(path))
         return self.features[path]
 
 
@@ -67,14 +68,17 @@ class ConversationDataset(Dataset):
     """Record → Example (ids, labels, instruction mask, motion features) through the model's processor."""
 
     def __init__(self, files: list[str], processor, featurize, encode=None,
-                 task_repeat: dict[str, int] | None = None, tasks: list[str] | None = None):
+                 task_repeat: dict[str, int] | None = None, tasks: list[str] | None = None, frames=None):
         """encode: optional (motion path, features [T, F]) → frozen encoder output [T, D_m] (EncoderCache).
         task_repeat: records whose meta.task is a key appear that many times per epoch (oversampling).
-        tasks: only records of these tasks (meta.task) are read; None or empty reads all."""
+        tasks: only records of these tasks (meta.task) are read; None or empty reads all.
+        frames: optional video path → frames [N, 3, S, S] for the video encoder (`LlamoModel.video_frames`);
+        given, each record's video is read (once, then kept), else videos are ignored."""
         self.records = repeat_tasks(keep_tasks(load_all(files), tasks or []), task_repeat or {})
         self.processor = processor
         self.features = FeatureCache(featurize)
         self.texts = FeatureCache(processor.describe) if processor is not None and processor.describe else None
+        self.videos = FeatureCache(frames, read=Path) if frames is not None else None
         self.encode = encode
 
     def __len__(self) -> int:
@@ -85,13 +89,16 @@ class ConversationDataset(Dataset):
         return resolve_media(root, record.motion, str(root)) if record.motion else None
 
     def __getitem__(self, i: int) -> Example:
-        _, record = self.records[i]
+        root, record = self.records[i]
         path = self.motion_path(i)
         motion = self.features(path) if path else None
         hidden = self.encode(path, motion) if self.encode is not None and path else None
         text = self.texts(path) if self.texts is not None and path else None
+        video = None
+        if self.videos is not None and record.video:
+            video = self.videos(resolve_media(root, record.video, str(root)))
         enc = self.processor.encode(record.conversations, None if motion is None else len(motion), motion_text=text)
-        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden)
+        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden, video=video)
 
     def answer_labels(self) -> list[list[int]]:
         """Each item's label ids (−100 outside the answers) without reading its motion: [L_i] per item."""

@@ -10,19 +10,24 @@ from pathlib import Path
 
 import torch
 
-from ..data.collate import collate
+from ..data.collate import Example, collate
 from ..data.dataset import load_all
 from ..data.schema import Record, resolve_media
 from ..model.llamo import LlamoModel
 from ..motion.io import load_motion
 
 
+def prompt_sample(model: LlamoModel, root: Path, record: Record) -> Example:
+    """A record's first question with its media, for generation. The record's video goes in only when the model
+    has a video encoder (the Enhancer reads it); a video-only record then goes through the Motion Estimator."""
+    motion = load_motion(resolve_media(root, record.motion, str(root))) if record.motion else None
+    video = resolve_media(root, record.video, str(root)) if record.video and model.video_encoder is not None else None
+    return model.prepare(list(record.conversations[:1]), motion, video=video, generation=True)
+
+
 def prediction_rows(model: LlamoModel, chunk: list[tuple[Path, Record]], max_new_tokens: int) -> list[dict]:
     """Greedy answers for a batch of (dataset folder, record) pairs."""
-    samples = []
-    for root, record in chunk:
-        motion = load_motion(resolve_media(root, record.motion, str(root))) if record.motion else None
-        samples.append(model.prepare(list(record.conversations[:1]), motion, generation=True))
+    samples = [prompt_sample(model, root, record) for root, record in chunk]
     ids, tokens = model.generate(collate(samples, model.tokenizer.pad_token_id, left_pad=True), max_new_tokens)
     rows = []
     for i, (_, record) in enumerate(chunk):

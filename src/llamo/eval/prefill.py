@@ -14,9 +14,9 @@ import torch
 
 from ..data.collate import collate
 from ..data.dataset import load_all
-from ..data.schema import Record, resolve_media
+from ..data.schema import Record
 from ..model.llamo import LlamoModel
-from ..motion.io import load_motion
+from .generate import prompt_sample
 
 
 def sample_records(file: str | Path, n: int) -> list[tuple[Path, Record]]:
@@ -29,8 +29,7 @@ def sample_records(file: str | Path, n: int) -> list[tuple[Path, Record]]:
 
 def prompt_batch(model: LlamoModel, root: Path, record: Record) -> dict:
     """The generation batch of a record's first question (input_ids [1, L])."""
-    motion = load_motion(resolve_media(root, record.motion, str(root))) if record.motion else None
-    sample = model.prepare(list(record.conversations[:1]), motion, generation=True)
+    sample = prompt_sample(model, root, record)
     return model.on_device(collate([sample], model.tokenizer.pad_token_id, left_pad=True))
 
 

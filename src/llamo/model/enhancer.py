@@ -22,13 +22,17 @@ class EnhancerBlock(nn.Module):
         self.motion_norm = nn.LayerNorm(dim)
         self.motion_attn = nn.MultiheadAttention(dim, heads, dropout=dropout, batch_first=True)
         if with_video:
-            self.video_norm = nn.LayerNorm(dim)
-            self.video_attn = nn.MultiheadAttention(dim, heads, dropout=dropout, batch_first=True)
-            self.cross_query_norm = nn.LayerNorm(dim)
-            self.cross_video_norm = nn.LayerNorm(dim)
-            self.cross_attn = nn.MultiheadAttention(dim, heads, dropout=dropout, batch_first=True)
+            self.add_video(dim, heads, dropout)
         self.mlp_norm = nn.LayerNorm(dim)
         self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim), nn.Dropout(dropout))
+
+    def add_video(self, dim: int, heads: int, dropout: float) -> None:
+        """The video self-attention and the motion-to-video cross-attention."""
+        self.video_norm = nn.LayerNorm(dim)
+        self.video_attn = nn.MultiheadAttention(dim, heads, dropout=dropout, batch_first=True)
+        self.cross_query_norm = nn.LayerNorm(dim)
+        self.cross_video_norm = nn.LayerNorm(dim)
+        self.cross_attn = nn.MultiheadAttention(dim, heads, dropout=dropout, batch_first=True)
 
     def forward(
         self,
@@ -64,9 +68,21 @@ class MotionFeatureEnhancer(nn.Module):
 
     def __init__(self, dim: int, video_dim: int | None, depth: int = 1, heads: int = 4, dropout: float = 0.0) -> None:
         super().__init__()
+        self.dim, self.heads, self.dropout = dim, heads, dropout
         self.video_proj = nn.Linear(video_dim, dim) if video_dim is not None else None
         self.blocks = nn.ModuleList(EnhancerBlock(dim, heads, dropout, video_dim is not None) for _ in range(depth))
         self.norm = nn.LayerNorm(dim)
+
+    def add_video_branch(self, video_dim: int) -> None:
+        """Give a motion-only enhancer (trained or not) a video branch. The cross-attention's output projection
+        starts at zero, so until it trains the enhancer gives exactly what it gave without video."""
+        if self.video_proj is not None:
+            raise ValueError("this enhancer already has a video branch")
+        self.video_proj = nn.Linear(video_dim, self.dim)
+        for block in self.blocks:
+            block.add_video(self.dim, self.heads, self.dropout)
+            nn.init.zeros_(block.cross_attn.out_proj.weight)
+            nn.init.zeros_(block.cross_attn.out_proj.bias)
 
     def forward(
         self,

@@ -25,7 +25,7 @@ from ..motion.features import Normalizer, motion_features
 from ..motion.motion import Motion
 from ..video.estimator import MotionEstimator
 from ..video.io import read_video
-from .configuration import LlamoConfig
+from .configuration import LlamoConfig, VideoConfig
 from .connectors import (
     ConnectorOutput,
     MotionInputs,
@@ -97,15 +97,34 @@ class LlamoModel(nn.Module):
         through the Motion Estimator (video → motion); its frames also feed the video encoder when there is one."""
         if video is not None and motion is None:
             motion = MotionEstimator().estimate(video)
-        frames = None
-        if video is not None and self.video_encoder is not None:
-            v = self.config.video
-            pixels, _ = read_video(video, num_frames=v.num_frames, size=v.image_size)  # [N, H, W, 3] uint8
-            frames = torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255.0  # [N, 3, H, W]
+        frames = self.video_frames(video) if video is not None and self.video_encoder is not None else None
         features = self.motion_inputs(motion) if motion is not None else None
         text = self.processor.describe(motion) if self.processor.describe and motion is not None else None
         enc = self.processor.encode(turns, None if features is None else len(features), generation, text)
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames)
+
+    def video_frames(self, video: str | Path) -> torch.Tensor:
+        """The frames the video encoder reads: config.video.num_frames, uniformly spaced, float [N, 3, S, S] in
+        [0, 1] at S = config.video.image_size."""
+        v = self.config.video
+        pixels, _ = read_video(video, num_frames=v.num_frames, size=v.image_size)  # [N, S, S, 3] uint8
+        return torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255.0
+
+    def add_video_branch(self, video: VideoConfig) -> None:
+        """Give a model trained without video a video encoder and the Enhancer's video branch (LLaMo's Motion
+        Feature Enhancer), which starts as a no-op (enhancer.add_video_branch), so the model answers as before
+        until they train."""
+        if self.video_encoder is not None:
+            raise ConfigError("this model already has a video encoder")
+        if video.encoder == "none" or not uses_motion_encoder(self.config):
+            raise ConfigError(f"video.encoder={video.encoder!r} with connector {self.config.connector.kind!r}; "
+                              "a video branch needs video.encoder 'tiny' or 'hf' and a connector with a motion "
+                              "encoder (cross_talker, uniform, all_frames)")
+        self.config.video = video
+        self.video_encoder = build_video_encoder(video.encoder, video.name_or_path, video.dim, video.image_size)
+        self.enhancer.add_video_branch(self.video_encoder.dim)
+        self.video_encoder.to(self.device)
+        self.enhancer.to(self.device)
 
     def motion_inputs(self, motion: Motion) -> torch.Tensor:
         """Raw encoder features [T', F] of a motion, uniformly subsampled to T' ≤ config.max_frames frames."""

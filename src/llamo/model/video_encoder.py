@@ -118,13 +118,17 @@ class HFVisionEncoder(nn.Module):
 
 
 class TinyVideoEncoder(nn.Module):
-    """A small per-frame CNN: stride-2 conv → GroupNorm → GELU blocks, global average pool, linear to `dim`.
+    """A small per-frame CNN: stride-2 conv → GroupNorm → GELU blocks, average pool to a `grid` × `grid` map,
+    linear to `dim`.
 
     No pretrained image weights are available offline, so it learns from scratch; GroupNorm rather than
-    BatchNorm keeps frames independent of their batch. Any H, W is resized to image_size × image_size first.
+    BatchNorm keeps frames independent of their batch. The pooled map keeps where in the frame things are (a
+    global average would not: a person walking across the image would give the same feature on every frame).
+    Any H, W is resized to image_size × image_size first.
     """
 
-    def __init__(self, dim: int = 128, image_size: int = 64, channels: tuple[int, ...] = (16, 32, 64)) -> None:
+    def __init__(self, dim: int = 128, image_size: int = 64, channels: tuple[int, ...] = (16, 32, 64),
+                 grid: int = 4) -> None:
         super().__init__()
         if not channels:
             raise ConfigError("TinyVideoEncoder needs at least one conv block; got channels=()")
@@ -134,13 +138,14 @@ class TinyVideoEncoder(nn.Module):
             nn.Sequential(nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.GroupNorm(1, c_out), nn.GELU())
             for c_in, c_out in pairwise(widths)
         ])
-        self.out = nn.Linear(channels[-1], dim)
+        self.pool = nn.AdaptiveAvgPool2d(grid)
+        self.out = nn.Linear(channels[-1] * grid * grid, dim)
 
     def forward(self, frames: Tensor) -> Tensor:
         """frames: float [B, N, 3, H, W] in [0, 1] → features [B, N, dim]."""
         b, n = frames.shape[:2]
         images = resize(frames.flatten(0, 1), self.image_size) * 2 - 1  # [B*N, 3, S, S] in [-1, 1]
-        pooled = self.blocks(images).mean(dim=(2, 3))  # [B*N, C]
+        pooled = self.pool(self.blocks(images)).flatten(1)  # [B*N, C * grid * grid]
         return self.out(pooled).view(b, n, self.dim)
 
 

@@ -65,10 +65,13 @@ class Run:
 
 
 def load_or_build(cfg: TrainConfig) -> LlamoModel:
-    """The stage's starting model: a fresh one, or the previous stage's, with LoRA switched on if asked."""
+    """The stage's starting model: a fresh one, or the previous stage's, with LoRA switched on and a video branch
+    added (LlamoModel.add_video_branch) if the stage asks for them."""
     if cfg.init_from is None:
         return build_model(cfg.model)
     model = LlamoModel.from_pretrained(cfg.init_from)
+    if cfg.model.video.encoder != "none" and model.video_encoder is None:
+        model.add_video_branch(cfg.model.video)
     lora = cfg.model.llm
     if lora.use_lora and not model.config.llm.use_lora:
         model.config.llm = dataclasses.replace(model.config.llm, use_lora=True, lora_r=lora.lora_r,
@@ -85,8 +88,9 @@ def build_data(cfg: TrainConfig, model: LlamoModel) -> tuple[torch.utils.data.Da
     elif cfg.stage == "encoder":
         dataset = MotionDataset(cfg.data, model.motion_inputs)
     else:
+        frames = model.video_frames if model.video_encoder is not None else None
         dataset = ConversationDataset(cfg.data, model.processor, model.motion_inputs, task_repeat=cfg.task_repeat,
-                                      tasks=cfg.tasks)
+                                      tasks=cfg.tasks, frames=frames)
     return dataset, LengthGroupedBatchSampler(dataset.lengths(), cfg.batch_size, cfg.seed, cfg.group_by_length)
 
 
