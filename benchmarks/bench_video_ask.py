@@ -1,0 +1,84 @@
+"""A video question end to end on the CPU, as `llamo ask VIDEO` runs it: the time of each part and the total.
+
+    python benchmarks/bench_video_ask.py [--model DIR] [--seconds 5] [--fps 30] [--repeats 3]   # needs llamo[pose]
+
+The video: pybullet's DeepMimic walk, looped to --seconds and rendered as a solid body (video/body_render.py) at
+--fps, 384×288, written as mp4. Parts, each timed on its own (medians over --repeats, the first run not counted
+for the answer): load (the model folder → Assistant), decode (mp4 → frames), pose (BlazePose over every frame,
+its graph built each call as `ask` does), motion (the track → a travelling canonical motion), answer (the
+question on that motion). Then the whole `Assistant.ask(video, question)` after a fresh load, timed as one. The
+reference in the same process: the same question on the rendered motion itself (what the video path adds).
+"""
+
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from common import looped, parser, pybullet_clips
+
+from llamo.assistant import Assistant
+from llamo.motion import resample
+from llamo.video.body_render import render_body_video
+from llamo.video.camera import CameraSpec
+from llamo.video.estimator import MotionEstimator, motion_from_track
+from llamo.video.io import read_video
+
+QUESTION = "What is the person doing?"
+CAMERA = CameraSpec(distance=4.0, height=1.4, azimuth_deg=30.0, focal=1.3)
+
+
+def timed(fn):
+    start = time.perf_counter()
+    out = fn()
+    return out, time.perf_counter() - start
+
+
+def write_video(seconds: float, fps: float) -> tuple[Path, object]:
+    """The walk at `fps` for `seconds`, rendered to an mp4 in a temporary folder; returns (path, motion)."""
+    motion = looped(pybullet_clips(("walk",)), round(seconds * 20))
+    path = Path(tempfile.mkdtemp()) / "walk.mp4"
+    rendered = resample(motion, fps)
+    render_body_video(rendered.joints, path, fps=fps, camera=CAMERA, size=(384, 288), seed=1)
+    return path, motion
+
+
+def parts(model: str | None, video: Path) -> dict[str, float]:
+    """Seconds of each part of one video question, run one after another."""
+    assistant, load = timed(lambda: Assistant.from_pretrained(model))
+    (frames, fps), decode = timed(lambda: read_video(video))
+    track, pose = timed(lambda: MotionEstimator().track(frames))
+    motion, to_motion = timed(lambda: motion_from_track(track, fps))
+    assistant.ask(motion, QUESTION)  # warm-up: the first forward pays one-off costs
+    _, answer = timed(lambda: assistant.ask(motion, QUESTION))
+    return {"load": load, "decode": decode, "pose": pose, "motion": to_motion, "answer": answer}
+
+
+def main() -> None:
+    p = parser(__doc__)
+    p.add_argument("--model", default=None, help="model folder (default: the shipped model)")
+    p.add_argument("--seconds", type=float, default=5.0)
+    p.add_argument("--fps", type=float, default=30.0)
+    p.add_argument("--repeats", type=int, default=3)
+    args = p.parse_args()
+    video, motion = write_video(args.seconds, args.fps)
+    runs = [parts(args.model, video) for _ in range(args.repeats)]
+    print(f"video: {args.seconds:g} s walk at {args.fps:g} fps, 384x288 ({video})")
+    print(f"| part | seconds (median of {args.repeats}) |\n|---|---|")
+    for name in runs[0]:
+        print(f"| {name} | {statistics.median(r[name] for r in runs):.2f} |")
+    whole = []
+    for _ in range(args.repeats):
+        _, seconds = timed(lambda: Assistant.from_pretrained(args.model).ask(str(video), QUESTION))
+        whole.append(seconds)
+    assistant = Assistant.from_pretrained(args.model)
+    assistant.ask(motion, QUESTION)
+    reference = statistics.median(timed(lambda: assistant.ask(motion, QUESTION))[1] for _ in range(args.repeats))
+    total = statistics.median(whole)
+    print(f"end to end (load + ask on the video): {total:.2f} s; the same question on the motion: "
+          f"{reference:.2f} s; ratio {total / reference:.1f}x; answer: "
+          f"{assistant.ask(str(video), QUESTION).text!r}")
+
+
+if __name__ == "__main__":
+    main()
