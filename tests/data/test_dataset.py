@@ -1,11 +1,11 @@
 """The conversation dataset: picking tasks (task_repeat, tasks: the repeats, the filter, and the errors for a bad
-request) and reading videos for the video encoder."""
+request), reading videos for the video encoder, and batching samples with and without one."""
 
 import numpy as np
 import pytest
 import torch
 
-from llamo.data.collate import Example
+from llamo.data.collate import Example, collate
 from llamo.data.dataset import ConversationDataset
 from llamo.data.schema import Record, Turn, save_records
 from llamo.errors import ConfigError, DataError
@@ -87,3 +87,12 @@ def test_videos_are_read_once_and_only_when_asked_for(tmp_path):
 def test_task_picks_are_for_question_stages(pick):
     with pytest.raises(ConfigError, match="task_repeat and tasks pick question records"):
         TrainConfig(stage="encoder", out="x", data=["d.json"], **pick)
+
+
+def test_a_batch_with_videos_on_some_samples_masks_the_others_out():
+    with_video = Example([1, 2], [1, 2], [True, True], motion=torch.zeros(3, 2), video=torch.ones(4, 3, 8, 8))
+    without = Example([1], [1], [True], motion=torch.zeros(5, 2))
+    batch = collate([without, with_video], pad_id=0)
+    assert batch["video"].shape == (2, 4, 3, 8, 8)
+    assert batch["video_mask"].tolist() == [[False] * 4, [True] * 4]
+    assert batch["video"][0].abs().sum() == 0

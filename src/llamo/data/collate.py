@@ -38,7 +38,8 @@ def pad_stack(rows: list[torch.Tensor], value: float, left: bool = False) -> tup
 
 def collate(examples: list[Example], pad_id: int, left_pad: bool = False) -> dict[str, torch.Tensor]:
     """Batch examples. Text is right-padded for training, left-padded (`left_pad`) for batched generation.
-    A batch mixes samples with and without motion only as all-or-none per modality."""
+    A batch mixes samples with and without motion only as all-or-none per modality; video may be missing from some
+    samples (their video_mask rows are all False)."""
     ids, attention = pad_stack([torch.tensor(e.input_ids) for e in examples], pad_id, left_pad)
     batch = {
         "input_ids": ids,  # [B, L]
@@ -53,5 +54,8 @@ def collate(examples: list[Example], pad_id: int, left_pad: bool = False) -> dic
     if any(e.caption is not None for e in examples):
         batch["caption"] = torch.tensor([e.caption for e in examples])  # [B] long
     if any(e.video is not None for e in examples):
-        batch["video"], batch["video_mask"] = pad_stack([e.video for e in examples], 0.0)  # [B, N, 3, H, W]
+        # A sample without a video gets no valid frame (an all-False mask row): the Enhancer gates it off.
+        shape = next(e.video for e in examples if e.video is not None).shape[1:]
+        videos = [e.video if e.video is not None else torch.zeros(0, *shape) for e in examples]
+        batch["video"], batch["video_mask"] = pad_stack(videos, 0.0)  # [B, N, 3, H, W], [B, N]
     return batch
