@@ -6,7 +6,7 @@ import torch
 from llamo import ConfigError, DataError, Motion
 from llamo.data.collate import collate
 from llamo.data.schema import Turn
-from llamo.model import GROUPS, LlamoModel, build_model, parameter_groups, set_trainable
+from llamo.model import GROUPS, LlamoModel, VideoConfig, build_model, parameter_groups, set_trainable
 from tests.conftest import tiny_config, walking_joints
 
 CONNECTORS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "motion_text", "text_only")
@@ -176,3 +176,15 @@ def test_uniform_hands_over_the_projected_means_of_k_equal_segments():
     pooled, _ = segment_pool(hidden, mask, 4)
     torch.testing.assert_close(out.embeds, model.connector.projector(pooled))
     assert out.frame_indices.tolist() == [[0, 8, 15, 23], [0, 4, 7, 10]] and out.mask.all()  # rank * 4 // T_i
+
+
+def test_a_video_branch_is_added_once_and_only_where_a_motion_encoder_reads_it():
+    model = build_model(tiny_config("cross_talker"))
+    model.add_video_branch(VideoConfig(encoder="tiny", dim=8, image_size=32, num_frames=4))
+    assert model.config.video.encoder == "tiny" and model.video_encoder is not None
+    with pytest.raises(ConfigError, match="already has a video encoder"):
+        model.add_video_branch(VideoConfig(encoder="tiny"))
+    with pytest.raises(ConfigError, match="needs video.encoder 'tiny' or 'hf'"):
+        build_model(tiny_config("cross_talker")).add_video_branch(VideoConfig())
+    with pytest.raises(ConfigError, match="connector 'motion_text'.*a connector with a motion encoder"):
+        build_model(tiny_config("motion_text")).add_video_branch(VideoConfig(encoder="tiny"))
