@@ -10,7 +10,8 @@ from llamo import ConfigError
 from llamo.train.config import STAGES, load_config, packaged_configs
 
 EXPECTED = {
-    "encoder", "align", "instruct", "cpu/encoder", "cpu/align", "cpu/align_readout", "cpu/instruct", "default/instruct",
+    "encoder", "align", "instruct", "cpu/encoder", "cpu/align", "cpu/align_readout", "cpu/instruct", "cpu/video",
+    "default/instruct",
     "baselines/all_frames/encoder", "baselines/all_frames/align", "baselines/all_frames/instruct",
     "baselines/vq_tokens/encoder", "baselines/vq_tokens/align", "baselines/vq_tokens/instruct",
     "baselines/motion_text/instruct", "baselines/text_only/instruct",
