@@ -96,8 +96,8 @@ def ask(args: argparse.Namespace) -> None:
     """Answer one question about a motion file or a video (video needs the `pose` extra: mediapipe)."""
     from .assistant import Assistant
 
-    assistant = Assistant.from_pretrained(args.model, args.max_new_tokens)
-    answer = assistant.ask(args.motion, args.question, fps=args.fps)
+    assistant, subject = Assistant.load_for(args.motion, args.fps, args.model, args.max_new_tokens)
+    answer = assistant.ask(subject, args.question)
     print(answer.text)
     if args.show_frames:  # a video's own frame numbers, else the motion's
         print("frames: " + ", ".join(f"{f} ({t:.2f} s)" for f, t in zip(answer.frames, answer.times)))
@@ -112,7 +112,8 @@ def chat(args: argparse.Namespace) -> None:
     """Talk about a motion turn by turn, answers streamed as they are written (empty line or Ctrl-D ends)."""
     from .assistant import Assistant
 
-    conversation = Assistant.from_pretrained(args.model, args.max_new_tokens).chat(args.motion, fps=args.fps)
+    assistant, subject = Assistant.load_for(args.motion, args.fps, args.model, args.max_new_tokens)
+    conversation = assistant.chat(subject)
     print(f"{args.motion}: {conversation.subject.motion.num_frames} frames. Ask about the motion.")
     while True:
         try:

@@ -84,3 +84,17 @@ def test_video_without_mediapipe_says_how_to_install(assistant, tmp_path, monkey
     monkeypatch.setitem(sys.modules, "mediapipe", None)  # makes `import mediapipe` fail, installed or not
     with pytest.raises(ConfigError, match=r"pip install .*mediapipe"):
         assistant.ask(tmp_path / "clip.mp4", "What is the person doing?")
+
+
+def test_load_for_reads_the_source_beside_the_model_load(assistant):
+    loaded, subject = Assistant.load_for(EXAMPLES / "kick.npy")
+    assert subject.motion.num_frames == load_motion(EXAMPLES / "kick.npy").num_frames and subject.video is None
+    assert loaded.ask(subject, "Which leg does the person kick with?") == assistant.ask(
+        EXAMPLES / "kick.npy", "Which leg does the person kick with?")
+
+
+def test_load_for_raises_the_source_error(tmp_path):
+    bad = tmp_path / "walk.xyz"
+    bad.write_text("0 0 0")
+    with pytest.raises(MotionError, match="xyz"):
+        Assistant.load_for(bad)

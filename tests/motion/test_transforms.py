@@ -4,7 +4,7 @@ import pytest
 from llamo import Motion, MotionError
 from llamo.motion.skeleton import MIRROR
 from llamo.motion.transforms import (canonicalize, change_speed, concatenate, heading, mirror, resample, reverse,
-                                     rotate, to_y_up, y_rotation)
+                                     rotate, smooth_in_time, to_y_up, y_rotation)
 from tests.conftest import walking_joints
 
 
@@ -85,3 +85,15 @@ def test_concatenate_checks_inputs():
 def test_reverse_plays_backwards():
     m = Motion(walking_joints())
     np.testing.assert_array_equal(reverse(m).joints[0], m.joints[-1])
+
+
+def test_smooth_in_time_keeps_lines_and_damps_noise():
+    t = np.arange(40, dtype=np.float64)
+    line = np.stack([t, -2 * t + 1], -1)[:, None]  # [T, 1, 2]
+    assert np.allclose(smooth_in_time(line, 1.5)[5:-5], line[5:-5])  # a steady movement keeps its speed
+    noise = np.random.default_rng(0).normal(size=(2000, 22, 3)).astype(np.float32)
+    smoothed = smooth_in_time(noise, 1.0)
+    assert smoothed.shape == noise.shape and smoothed.dtype == np.float32
+    assert 0.25 < smoothed.std() / noise.std() < 0.65  # white noise: sqrt(sum w^2) = 0.53 for sigma 1
+    one_frame = noise[:1]
+    assert smooth_in_time(noise, 0.0) is noise and smooth_in_time(one_frame, 2.0) is one_frame

@@ -176,3 +176,19 @@ def test_degenerate_input_fails_clearly(walk):
         recover_root(track, FPS, focal=0.0)
     with pytest.raises(ConfigError, match="must be positive"):
         recover_root(track, 0.0)
+
+
+def local_speed(joints: np.ndarray) -> float:
+    """Mean frame-to-frame speed of the joints about the pelvis [T, 22, 3] → metres per frame."""
+    local = joints - joints[:, :1]
+    return float(np.linalg.norm(np.diff(local, axis=0), axis=-1).mean())
+
+
+def test_the_estimators_jitter_is_damped_in_time(walk):
+    track = perfect_track(walk, camera_facing(walk, 30, 6.0, 1.4))
+    noise = np.random.default_rng(0).normal(0.0, 0.015, track.world[..., :3].shape)  # BlazePose-like jitter
+    jittery = PoseTrack(np.concatenate([track.world[..., :3] + noise, track.world[..., 3:]], -1), track.image,
+                        WIDTH, HEIGHT)
+    clean = local_speed(motion_from_track(track, FPS, FOCAL).joints)
+    raw = local_speed(motion_from_track(jittery, FPS, FOCAL).joints)
+    assert raw / clean < 1.25  # unsmoothed (POSE_SMOOTH_S = 0): 1.87x as fast

