@@ -14,6 +14,7 @@ from ..errors import ConfigError, DataError
 from ..motion.formats.blazepose import NUM_LANDMARKS, landmarks_to_joints, read_blazepose
 from ..motion.motion import CANONICAL_FPS, Motion
 from ..motion.transforms import resample, smooth_in_time
+from .camera_travel import camera_travel
 from .io import read_video
 from .root import PoseTrack, recover_root
 
@@ -42,12 +43,13 @@ def fill_missing(landmarks: np.ndarray) -> np.ndarray:
 
 
 def motion_from_track(track: PoseTrack, fps: float, focal: float | None = None,
-                      source: str = "BlazePose landmarks") -> Motion:
+                      source: str = "BlazePose landmarks", frames: np.ndarray | None = None) -> Motion:
     """A BlazePose track at `fps` → canonical Motion at 20 fps whose pelvis travels: the world landmarks (gaps
     filled) turned upright in the still camera's ground frame and carried along the pelvis trajectory recovered
     from the image landmarks (video/root.py; focal in image widths, None: its default), smoothed in time
-    (POSE_SMOOTH_S). A track with world landmarks alone (a stand-in for mediapipe) stays in place, hip-centred,
-    as read_blazepose reads it."""
+    (POSE_SMOOTH_S). Given the video's frames [T, H, W, 3] (uint8 RGB), the camera's own travel read from the
+    floor is added (video/camera_travel.py: a tracking shot). A track with world landmarks alone (a stand-in for
+    mediapipe) stays in place, hip-centred, as read_blazepose reads it."""
     if np.isnan(track.world).all():
         raise DataError(f"no person found in {source}")
     world = fill_missing(track.world)  # [T, 33, 4]
@@ -55,7 +57,11 @@ def motion_from_track(track: PoseTrack, fps: float, focal: float | None = None,
         return read_blazepose(world, fps, source)
     root = recover_root(track, fps, focal)
     upright = world[..., :3].astype(np.float64) @ root.rotation.T  # [T, 33, 3] camera axes → ground axes (y-up)
-    joints = landmarks_to_joints(upright) + root.pelvis[:, None]  # [T, 22, 3]
+    pelvis = root.pelvis  # [T, 3] relative to the camera's ground point
+    if frames is not None:
+        travel = camera_travel(frames, track.image, root.rotation, root.camera_height, root.focal)  # [T, 2]
+        pelvis = pelvis + np.insert(travel, 1, 0.0, axis=1)
+    joints = landmarks_to_joints(upright) + pelvis[:, None]  # [T, 22, 3]
     joints = smooth_in_time(joints, POSE_SMOOTH_S * fps)  # [T, 22, 3] the pose's frame-to-frame jitter damped
     return resample(Motion(joints, fps, source_fps=fps), CANONICAL_FPS)
 
@@ -103,7 +109,7 @@ class MotionEstimator:
         """Decode the video at `path` and return the person's motion (canonical, 20 fps), BlazePose run on at most
         `pose_fps` frames per second of it (thin_frames)."""
         frames, fps = thin_frames(*read_video(path), self.pose_fps)
-        return motion_from_track(self.track(frames), fps, self.focal, source=str(path))
+        return motion_from_track(self.track(frames), fps, self.focal, source=str(path), frames=frames)
 
 
 def thin_frames(frames: np.ndarray, fps: float, rate: float) -> tuple[np.ndarray, float]:

@@ -58,7 +58,7 @@ class Outcome:
     reason: str | None = None
     frames: int = 0  # video frames
     detected: int = 0  # frames where BlazePose found a person
-    camera_moves: bool = False  # the renderer's camera dollied along (the root recovery assumes it stands still)
+    camera_moves: bool = False  # the renderer's camera dollied along (read back from the floor: camera_travel.py)
     render_s: float = 0.0  # seconds spent rendering (0: the video was reused)
     estimate_s: float = 0.0  # seconds spent decoding and estimating (0: reused)
     pose_error: float | None = None  # EstimateError.pose, body heights
@@ -124,7 +124,7 @@ def _estimate(job: Job, video: Path) -> Outcome:
         return Outcome(f"a person on {detected} of {len(frames)} frames, fewer than {job.min_detected:.0%}",
                        len(frames), detected, estimate_s=time.perf_counter() - start)
     try:
-        motion = estimator.motion_from_track(track, fps, s.focal, source=str(video))
+        motion = estimator.motion_from_track(track, fps, s.focal, source=str(video), frames=frames)
     except (MotionError, DataError) as err:
         return Outcome(f"estimate: {err}", len(frames), detected, estimate_s=time.perf_counter() - start)
     save_motion(motion, job.stem.with_suffix(".npy"))
