@@ -19,14 +19,15 @@ import numpy as np
 
 from ..atomic import atomic_write
 from ..errors import DataError, MotionError
+from ..motion import transforms
 from ..motion.formats import blazepose
 from ..motion.io import load_motion, save_motion
-from . import body_render, body_shapes, camera, estimator, raycast, root
+from . import body_render, body_shapes, camera, camera_travel, estimator, raycast, root
 from .estimate_error import estimate_error
 from .io import read_video
 
 RENDERER = (body_render, body_shapes, camera, raycast)  # a change in their code re-renders
-ESTIMATOR = (estimator, root, blazepose)  # a change in their code (or mediapipe's version) re-estimates
+ESTIMATOR = (estimator, root, camera_travel, transforms, blazepose)  # their code changed (or mediapipe): re-estimate
 
 
 @dataclass(frozen=True)
