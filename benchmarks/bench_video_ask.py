@@ -4,11 +4,12 @@
 
 The video: pybullet's DeepMimic walk, looped to --seconds and rendered as a solid body (video/body_render.py) at
 --fps, 384×288, written as mp4. Parts, each timed on its own (medians over --repeats, the first run not counted
-for the answer): load (the model folder → Assistant), decode (mp4 → frames, thinned to 20 fps as the estimator does), pose (BlazePose over every frame,
-its graph built each call as `ask` does), motion (the track → a travelling canonical motion), answer (the
-question on that motion). Then the whole question timed as one, two ways: a fresh load then `Assistant.ask(video, question)`, and as
-`llamo ask` runs it (`Assistant.load_for`: the pose estimation in a thread beside the model load). The
-reference in the same process: the same question on the rendered motion itself (what the video path adds).
+for the answer): load (the model folder → Assistant), decode (mp4 → frames, thinned to the estimator's POSE_FPS),
+pose (BlazePose over those frames, its graph built each call as `ask` does), motion (the track → a travelling,
+smoothed canonical motion, the camera's travel read from the floor), answer (the question on that motion). Then
+the whole question timed as one, two ways: a fresh load then `Assistant.ask(video, question)`, and as `llamo ask`
+runs it (`Assistant.load_for`: the pose estimation in a thread beside the model load). The reference in the same
+process: the same question on the rendered motion itself (what the video path adds).
 """
 
 import statistics
@@ -20,10 +21,9 @@ from common import looped, parser, pybullet_clips
 
 from llamo.assistant import Assistant
 from llamo.motion import resample
-from llamo.motion.motion import CANONICAL_FPS
 from llamo.video.body_render import render_body_video
 from llamo.video.camera import CameraSpec
-from llamo.video.estimator import MotionEstimator, motion_from_track, thin_frames
+from llamo.video.estimator import POSE_FPS, MotionEstimator, motion_from_track, thin_frames
 from llamo.video.io import read_video
 
 QUESTION = "What is the person doing?"
@@ -48,9 +48,9 @@ def write_video(seconds: float, fps: float) -> tuple[Path, object]:
 def parts(model: str | None, video: Path, complexity: int) -> dict[str, float]:
     """Seconds of each part of one video question, run one after another."""
     assistant, load = timed(lambda: Assistant.from_pretrained(model))
-    (frames, fps), decode = timed(lambda: thin_frames(*read_video(video), CANONICAL_FPS))
+    (frames, fps), decode = timed(lambda: thin_frames(*read_video(video), POSE_FPS))
     track, pose = timed(lambda: MotionEstimator(model_complexity=complexity).track(frames))
-    motion, to_motion = timed(lambda: motion_from_track(track, fps))
+    motion, to_motion = timed(lambda: motion_from_track(track, fps, frames=frames))
     assistant.ask(motion, QUESTION)  # warm-up: the first forward pays one-off costs
     _, answer = timed(lambda: assistant.ask(motion, QUESTION))
     return {"load": load, "decode": decode, "pose": pose, "motion": to_motion, "answer": answer}
@@ -68,7 +68,9 @@ def main() -> None:
     p.add_argument("--seconds", type=float, default=5.0)
     p.add_argument("--fps", type=float, default=30.0)
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--model-complexity", type=int, default=1, help="BlazePose 0 lite / 1 full / 2 heavy, parts only; mediapipe bundles only 1 and downloads the others on first use, so offline only 1 runs")
+    p.add_argument("--model-complexity", type=int, default=1,
+                   help="BlazePose 0 lite / 1 full / 2 heavy, parts only; mediapipe bundles only 1 and downloads "
+                   "the others on first use, so offline only 1 runs")
     args = p.parse_args()
     video, motion = write_video(args.seconds, args.fps)
     runs = [parts(args.model, video, args.model_complexity) for _ in range(args.repeats)]

@@ -5,8 +5,9 @@
 
 For the first --limit test videos of qa_test_video.json (`llamo data estimate`'s output), runs the Motion
 Estimator with BlazePose on at most R frames per second of each video, per rate R; writes the motions under
-<folder>/estimated_r<R>/motions/ and qa_test_video_r<R>.json (the same questions about those motions), and prints
-the estimation seconds (decode, pose, root) per video second at each rate. One worker; the videos are read once per rate.
+<folder>/estimated_r<R>/motions/ and qa_test_video_r<R>.json (the same questions about those motions), and
+prints the estimation seconds (decode, pose, root) per video second at each rate. One worker; the videos are read
+once per rate.
 """
 
 import argparse

@@ -26,6 +26,7 @@ MISSING_MEDIAPIPE = (
 # motions the joints moved 1.7x as fast as the truth. A Gaussian of 0.05 s in time brings that to 1.0x and
 # MoCapQA's video questions from 0.732 to 0.752 (speed 0.631 -> 0.696; docs/results/video_cpu.md).
 POSE_SMOOTH_S = 0.05
+POSE_FPS = CANONICAL_FPS  # at most this many frames per second of a video go through BlazePose (thin_frames)
 
 
 def fill_missing(landmarks: np.ndarray) -> np.ndarray:
@@ -72,7 +73,7 @@ class MotionEstimator:
     length, in image widths, is `focal`; None assumes a 53° diagonal field of view, video/root.py)."""
 
     def __init__(self, model_complexity: int = 1, min_detection_confidence: float = 0.5,
-                 focal: float | None = None, pose_fps: float = CANONICAL_FPS) -> None:
+                 focal: float | None = None, pose_fps: float = POSE_FPS) -> None:
         try:
             import mediapipe
         except ImportError as err:
