@@ -115,9 +115,10 @@ def test_a_killed_run_resumes_where_it_stopped(tmp_path, pose_calls):
 
 
 def test_a_video_with_too_few_detections_is_skipped_and_counted(tmp_path, pose_calls):
-    make_folder(tmp_path, {"train_a": 20, "test_a": 20, "test_long": 40})  # a person on 16/20 and 16/40 frames
+    make_folder(tmp_path, {"train_a": 20, "test_a": 20, "test_long": 60})
+    # BlazePose sees the 20 fps videos thinned to POSE_FPS (15): 15 of 20 frames, a person on all; 45 of 60, on 16
     summary = estimate_folder(config(tmp_path, min_detected=0.5), report=lambda line: None)
-    assert summary["skipped"] == {"motions/test_long.npy": "a person on 16 of 40 frames, fewer than 50%"}
+    assert summary["skipped"] == {"motions/test_long.npy": "a person on 16 of 45 frames, fewer than 50%"}
     assert summary["files"]["test_video.json"] == {"from": "test.json", "records": 2, "left_out": {"skipped": 2}}
     assert {r.meta["true_motion"] for r in load_records(tmp_path / "test_video.json")} == {"motions/test_a.npy"}
     assert not (tmp_path / "estimated" / "motions" / "test_long.npy").exists()

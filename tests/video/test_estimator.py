@@ -11,7 +11,7 @@ from llamo.errors import ConfigError, DataError
 from llamo.motion.motion import Motion
 from llamo.motion.render import render_motion
 from llamo.video import MotionEstimator, fill_missing
-from llamo.video.estimator import MISSING_MEDIAPIPE, thin_frames
+from llamo.video.estimator import MISSING_MEDIAPIPE, POSE_FPS, thin_frames
 from tests.conftest import walking_joints
 
 NUM_FRAMES = 12
@@ -89,8 +89,8 @@ def test_estimate_without_a_person_names_the_video(monkeypatch, walk_mp4):
         MotionEstimator().estimate(walk_mp4)
 
 
-def test_a_fast_video_is_thinned_to_the_canonical_rate_before_blazepose(monkeypatch, tmp_path):
-    """A 40 fps video: BlazePose sees every other frame, and the motion keeps the clip's length."""
+def test_a_fast_video_is_thinned_to_the_pose_rate_before_blazepose(monkeypatch, tmp_path):
+    """A 40 fps video: BlazePose sees 15 frames a second (POSE_FPS), the motion keeps the clip's length at 20 fps."""
     frames = 41  # 1 s at 40 fps
     path = render_motion(Motion(walking_joints(frames, fps=40.0), 40.0), tmp_path / "fast.mp4", size=64)
     calls = fake_mediapipe(set(range(frames)))
@@ -100,7 +100,7 @@ def test_a_fast_video_is_thinned_to_the_canonical_rate_before_blazepose(monkeypa
     process = pose_class.process
     monkeypatch.setattr(pose_class, "process", lambda self, image: seen.append(image) or process(self, image))
     motion = MotionEstimator().estimate(path)
-    assert len(seen) == 21 and motion.num_frames == 21 and motion.fps == 20.0  # 1 s at 20 fps
+    assert POSE_FPS == 15.0 and len(seen) == 16 and motion.num_frames == 21 and motion.fps == 20.0  # 1 s
     thinned, fps = thin_frames(np.zeros((31, 2, 2, 3), np.uint8), 30.0, 20.0)
     assert len(thinned) == 21 and fps == 20.0
     same, fps = thin_frames(np.zeros((9, 2, 2, 3), np.uint8), 12.0, 20.0)

@@ -26,7 +26,9 @@ MISSING_MEDIAPIPE = (
 # motions the joints moved 1.7x as fast as the truth. A Gaussian of 0.05 s in time brings that to 1.0x and
 # MoCapQA's video questions from 0.732 to 0.752 (speed 0.631 -> 0.696; docs/results/video_cpu.md).
 POSE_SMOOTH_S = 0.05
-POSE_FPS = CANONICAL_FPS  # at most this many frames per second of a video go through BlazePose (thin_frames)
+# At most this many frames per second of a video go through BlazePose (thin_frames), the motion resampled to 20 fps
+# after. On 437 MoCapQA video questions 20 / 15 / 10 fps scored 0.792 / 0.789 / 0.776 (experiments/pose_rate.py).
+POSE_FPS = 15.0
 
 
 def fill_missing(landmarks: np.ndarray) -> np.ndarray:
@@ -116,9 +118,9 @@ class MotionEstimator:
 def thin_frames(frames: np.ndarray, fps: float, rate: float) -> tuple[np.ndarray, float]:
     """Frames [T, H, W, 3] at `fps` → evenly spaced ones [T', H, W, 3] at (about) `rate` per second, and their
     frame rate; unchanged when fps ≤ rate. BlazePose costs the same for every frame it sees and the motion is
-    resampled to 20 fps afterwards, so a 30 fps video needs only two frames in three (measured: 6.1 → 4.1 s of
-    pose for a 5 s clip; benchmarks/bench_video_ask.py). The rate is (T' − 1) / duration, so the clip keeps its
-    length."""
+    resampled to 20 fps afterwards, so a 30 fps video needs only one frame in two at POSE_FPS (measured at a
+    rate of 20: 6.1 → 4.1 s of pose for a 5 s clip; benchmarks/bench_video_ask.py). The rate is
+    (T' − 1) / duration, so the clip keeps its length."""
     if fps <= rate or len(frames) < 3:
         return frames, fps
     count = max(2, round((len(frames) - 1) * rate / fps) + 1)

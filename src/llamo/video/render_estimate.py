@@ -117,7 +117,7 @@ def _render(job: Job, video: Path) -> tuple[bool, float]:
 def _estimate(job: Job, video: Path) -> Outcome:
     """Decode the video, run BlazePose, and write <stem>.npy unless too few frames show a person."""
     start = time.perf_counter()
-    frames, fps = read_video(video)  # [T, H, W, 3]
+    frames, fps = estimator.thin_frames(*read_video(video), estimator.POSE_FPS)  # [T, H, W, 3] as `ask` sees them
     s = job.settings
     track = estimator.MotionEstimator(s.model_complexity, s.min_detection_confidence, s.focal).track(frames)
     detected = int(np.isfinite(track.world).all(axis=(1, 2)).sum())

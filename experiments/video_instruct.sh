@@ -1,0 +1,15 @@
+#!/bin/bash
+# Issue 14 items 3-4: instruction tuning from the shipped default on MoCapQA's clean + estimated training records,
+# motion only (cpu/instruct) or with the video branch added (cpu/video), then `llamo eval` on the video and the
+# true-motion test files (docs/results/video_cpu.md).
+# usage: experiments/video_instruct.sh NAME CONFIG STEPS [ESTIMATED_TRAIN_FILE] [VIDEO_TEST_FILE]
+#   e.g. experiments/video_instruct.sh motion cpu/instruct 600
+#        experiments/video_instruct.sh smooth cpu/instruct 600 qa_train_estimated_s1.json qa_test_video_s1.json
+set -euo pipefail
+NAME=$1 CONFIG=$2 STEPS=$3 ESTIMATED=${4:-qa_train_estimated.json} VIDEO=${5:-qa_test_video.json}
+export OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1
+D=data/mocapqa
+llamo train --config "$CONFIG" init_from=src/llamo/assistant/default "data=[$D/qa_train.json,$D/$ESTIMATED]" \
+  encoder_cache=runs/vid/encoder_cache steps="$STEPS" save_every=100 out="runs/vid/$NAME"
+llamo eval --model "runs/vid/$NAME/model" --data "$D/$VIDEO" --out "runs/vid/$NAME/eval_video"
+llamo eval --model "runs/vid/$NAME/model" --data "$D/qa_test.json" --out "runs/vid/$NAME/eval_motion"
