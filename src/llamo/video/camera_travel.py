@@ -18,7 +18,7 @@ BLURS = (2.0, 1.0)  # Gaussian sigmas (pixels at FRAME_WIDTH), coarse to fine
 STEPS = 3  # Gauss-Newton steps per blur, the Jacobian computed at the first
 STILL_GREY = 0.4  # grey levels (of 255): floor pixels that change less than this on average mean a camera at rest
 PERSON_MARGIN = 0.25  # the person's landmark box grown by this share of its size each way (limbs, shadow)
-MIN_FLOOR_SHARE = 0.05  # fewer usable floor pixels than this share of the frame: no travel is read
+MIN_FLOOR_SHARE = 0.05  # fewer usable floor pixels than this share of the frame: that pair's travel is not read
 MAX_GROUND_DEPTH = 25.0  # metres: floor farther than this (near the horizon) is left out
 EPS = 0.01  # metres: the finite difference of the warp
 
@@ -101,13 +101,13 @@ def register(view: FloorView, before: list[np.ndarray], after: list[np.ndarray],
     for b, a in zip(before, after):
         a = a.ravel()[use]  # [M]
         warped = sample(b, view.to_pixels(ground + d))  # [M]
-        jac = np.stack([(sample(b, view.to_pixels(ground + d + step)) - warped) / EPS
-                        for step in (np.array([EPS, 0.0]), np.array([0.0, EPS]))], 1)  # [M, 2]
+        jac = np.stack([(sample(b, view.to_pixels(ground + d + nudge)) - warped) / EPS
+                        for nudge in (np.array([EPS, 0.0]), np.array([0.0, EPS]))], 1)  # [M, 2]
         normal = jac.T @ jac
         if np.linalg.det(normal) < 1e-9 * max(np.trace(normal) ** 2, 1e-30):
             return d  # a featureless floor says nothing about one direction
-        for step in range(STEPS):
-            if step:
+        for i in range(STEPS):
+            if i:
                 warped = sample(b, view.to_pixels(ground + d))
             d += np.linalg.solve(normal, jac.T @ (a - warped))
     return d
@@ -117,8 +117,9 @@ def camera_travel(frames: np.ndarray, image_landmarks: np.ndarray, rotation: np.
                   focal: float) -> np.ndarray:
     """Where the camera is in each frame [T, 2] (ground x, z, metres; 0 in the first frame) for uint8 RGB frames
     [T, H, W, 3], BlazePose's image landmarks [T, 33, 4] (fractions; NaN rows where nobody), and the root
-    recovery's rotation [3, 3], camera height (m) and focal length (pixels of the full frame). All zeros when too
-    little floor is in view."""
+    recovery's rotation [3, 3], camera height (m) and focal length (pixels of the full frame). A pair of frames
+    with too little floor in view (MIN_FLOOR_SHARE) repeats the previous pair's step: all zeros when no pair has
+    enough."""
     grey, k = grey_small(frames)  # [T, H', W']
     height, width = grey.shape[1:]
     view = FloorView(rotation, camera_height, focal / k, width, height)
@@ -132,9 +133,8 @@ def camera_travel(frames: np.ndarray, image_landmarks: np.ndarray, rotation: np.
     for t in range(1, len(frames)):
         use = view.on_floor & ~person_mask(image_landmarks[t - 1], view.pixels, width, height) \
             & ~person_mask(image_landmarks[t], view.pixels, width, height)  # [H'*W']
-        if use.mean() < MIN_FLOOR_SHARE:
-            return np.zeros((len(frames), 2))
-        change = np.abs(fine[t].ravel()[use] - fine[t - 1].ravel()[use]).mean()
-        step = np.zeros(2) if change < STILL_GREY else register(view, levels(t - 1), levels(t), use, step)
+        if use.mean() >= MIN_FLOOR_SHARE:
+            change = np.abs(fine[t].ravel()[use] - fine[t - 1].ravel()[use]).mean()
+            step = np.zeros(2) if change < STILL_GREY else register(view, levels(t - 1), levels(t), use, step)
         travel[t] = travel[t - 1] + step
     return travel
