@@ -63,3 +63,15 @@ def test_no_floor_in_view_reads_no_travel(tracking_shot):
     looking_up = ground_basis(np.radians(-40.0))  # a camera tilted up sees no floor: nothing to read
     travel = camera_travel(render.frames, track.image, looking_up, 1.4, 1.2 * SIZE[0])
     assert not travel.any()
+
+
+def test_frames_without_floor_in_view_carry_the_dolly_on(tracking_shot):
+    walk, render, track = tracking_shot
+    root = recover_root(track, FPS, 1.2)
+    image = track.image.copy()
+    image[30:34, :, :2] = np.tile([[0.0, 0.0], [1.0, 1.0]], (4, 17, 1))[:, :33]  # the person fills the frame
+    truth = render.camera.eyes - render.camera.eyes[0]
+    travel = camera_travel(render.frames, image, root.rotation, root.camera_height, root.focal)
+    assert abs(np.linalg.norm(travel[-1]) - np.linalg.norm(truth[-1, [0, 2]])) < 0.15 * np.linalg.norm(truth[-1])
+    steps = np.diff(travel, axis=0)  # [T-1, 2]: the pairs 29-30 .. 33-34 repeat pair 28-29's step
+    assert np.allclose(steps[29:34], steps[28])
