@@ -6,8 +6,9 @@
 Re-runs the Motion Estimator (BlazePose, root recovery, the camera's travel read from the floor) on videos the
 estimate step rendered (estimated/<motion>.mp4), compares each result with its true motion (video/estimate_error.py:
 median over frames, body heights), and prints the medians beside the cached ones, still and tracking (dollying)
-cameras apart. With --write NAME, the new motions go to <folder>/NAME/motions/ and <folder>/qa_test_video_NAME.json
-is --records with those motions in place of the old ones (the others kept), to score with `llamo eval`.
+cameras apart. With --write NAME, the new motions go to <folder>/NAME/motions/ and <folder>/video_NAME.json is --records
+with those motions in place of the old ones (the others kept), to score with `llamo eval` (a name without 'test'
+or 'train', so no folder rule takes it for a split).
 """
 
 import argparse
@@ -53,7 +54,7 @@ def main() -> None:
     if args.write:
         records = json.loads((args.folder / args.records).read_text())
         updated = [{**r, "motion": written.get(r.get("video"), r["motion"])} for r in records]
-        (args.folder / f"qa_test_video_{args.write}.json").write_text(json.dumps(updated, indent=1))
+        (args.folder / f"video_{args.write}.json").write_text(json.dumps(updated, indent=1))
     cached_root, root, cached_pose, pose, moving = (np.array(c) for c in zip(*rows, strict=True))
     print(f"{len(rows)} {args.split} videos of {args.folder}, {seconds / len(rows):.2f} s each (median, body heights)")
     for name, keep in (("all", np.ones_like(moving)), ("still camera", ~moving), ("tracking camera", moving)):

@@ -4,7 +4,7 @@
 # true-motion test files (docs/results/video_cpu.md).
 # usage: experiments/video_instruct.sh NAME CONFIG STEPS [ESTIMATED_TRAIN_FILE] [VIDEO_TEST_FILE]
 #   e.g. experiments/video_instruct.sh motion cpu/instruct 600
-#        experiments/video_instruct.sh smooth cpu/instruct 600 qa_train_estimated_s1.json qa_test_video_s1.json
+#        experiments/video_instruct.sh smooth cpu/instruct 600 estimated_records_s1.json video_s1.json
 set -euo pipefail
 NAME=$1 CONFIG=$2 STEPS=$3 ESTIMATED=${4:-qa_train_estimated.json} VIDEO=${5:-qa_test_video.json}
 export OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1
