@@ -88,7 +88,7 @@ class Assistant:
                  max_new_tokens: int = 48) -> tuple["Assistant", Subject]:
         """Load a model (as from_pretrained) while `source` is read in a thread beside it: a video's pose
         estimation (seconds; MediaPipe's graph runs outside the GIL) overlaps the model load (imports and file
-        reads). A question about a 5 s video: 6.6 → 5.4 s on 2 cores (benchmarks/bench_video_ask.py). A bad
+        reads). A question about a 5 s video: 5.33 → 4.24 s on 2 cores (benchmarks/bench_video_ask.py). A bad
         source raises its own error once the model has loaded."""
         with ThreadPoolExecutor(max_workers=1) as pool:
             subject = pool.submit(to_subject, source, fps)

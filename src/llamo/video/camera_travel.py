@@ -13,7 +13,9 @@ as travel ~0. Shapes: T frames, H x W pixels (after FRAME_WIDTH downscaling), M 
 
 import numpy as np
 
-FRAME_WIDTH = 128  # pixels: frames are box-downscaled to at most this width first (speed; the blur does the rest)
+from ..motion.transforms import smooth_in_time
+
+FRAME_WIDTH = 128  # pixels: frames are subsampled to at most this width first (speed; the blur does the rest)
 BLURS = (2.0, 1.0)  # Gaussian sigmas (pixels at FRAME_WIDTH), coarse to fine
 STEPS = 3  # Gauss-Newton steps per blur, the Jacobian computed at the first
 STILL_GREY = 0.4  # grey levels (of 255): floor pixels that change less than this on average mean a camera at rest
@@ -31,13 +33,8 @@ def grey_small(frames: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Separable Gaussian blur of image [H, W] (edges repeated)."""
-    half = int(np.ceil(3 * sigma))
-    kernel = np.exp(-0.5 * (np.arange(-half, half + 1) / sigma) ** 2)
-    kernel /= kernel.sum()
-    padded = np.pad(image, half, mode="edge")
-    rows = sum(w * padded[:, i : i + image.shape[1]] for i, w in enumerate(kernel))  # [H + 2h, W]
-    return sum(w * rows[i : i + image.shape[0]] for i, w in enumerate(kernel))  # [H, W]
+    """Separable Gaussian blur of image [H, W] (edges repeated): smooth_in_time down the rows, then the columns."""
+    return smooth_in_time(smooth_in_time(image, sigma).T, sigma).T
 
 
 def sample(image: np.ndarray, uv: np.ndarray) -> np.ndarray:
