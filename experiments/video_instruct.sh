@@ -7,7 +7,7 @@
 #        experiments/video_instruct.sh smooth cpu/instruct 600 estimated_records_s1.json video_s1.json
 set -euo pipefail
 NAME=$1 CONFIG=$2 STEPS=$3 ESTIMATED=${4:-qa_train_estimated.json} VIDEO=${5:-qa_test_video.json}
-export OMP_NUM_THREADS=1 HF_HUB_OFFLINE=1
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} HF_HUB_OFFLINE=1  # 2 when the machine is otherwise idle
 D=data/mocapqa
 llamo train --config "$CONFIG" init_from=src/llamo/assistant/default "data=[$D/qa_train.json,$D/$ESTIMATED]" \
   encoder_cache=runs/vid/encoder_cache steps="$STEPS" save_every=100 out="runs/vid/$NAME"

@@ -3,7 +3,7 @@
     llamo data build --out data/mocapqa --seed 0
     llamo data build --corpus open --out data/open --seed 0
     llamo data convert walk.bvh --out walk.npy
-    llamo data estimate --data data/mocapqa --share 0.25 --workers 2
+    llamo data estimate --data data/mocapqa --workers 2
     llamo render data/mocapqa/motions/test_00000.npy --out test.gif --mark 3,10
     llamo train --config instruct steps=200
     llamo eval --model runs/cross_talker/instruct/model --data data/mocapqa/qa_test.json --out runs/eval/ct
@@ -316,7 +316,7 @@ def add_synth_args(p: argparse.ArgumentParser) -> None:
 
 def add_estimate_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", type=Path, required=True, help="dataset folder with *train*/*test* record files")
-    p.add_argument("--share", type=float, default=0.25, help="share of the training motions (every test motion)")
+    p.add_argument("--share", type=float, default=1.0, help="share of the training motions (every test motion is done)")
     p.add_argument("--seed", type=int, default=0, help="picks the share; draws each video's person and camera")
     p.add_argument("--workers", type=int, default=1, help="processes")
     p.add_argument("--size", type=int, default=256, help="video width and height in pixels")
