@@ -36,7 +36,7 @@ class EstimateConfig:
     """What `llamo data estimate` does to a dataset folder."""
 
     data: Path
-    share: float = 1.0  # of the distinct training motions (every test motion is done); 0.25 halves the time
+    share: float = 1.0  # of the distinct training motions (all test motions too); 0.25 on MoCapQA: 926 of 2,500 videos
     seed: int = 0  # picks the training share and draws each video's person, scene and camera
     workers: int = 1  # processes
     size: int = 256  # video width and height (pixels)
