@@ -26,6 +26,11 @@ def test_parser_matches_the_command_table():
     assert leaf_commands(build_parser()) == set(COMMANDS)
 
 
+def test_train_data_repeats_for_several_folders_and_overrides_stay_overrides():
+    args = build_parser().parse_args(["train", "--data", "a", "--data", "b", "steps=3"])
+    assert [str(d) for d in args.data] == ["a", "b"] and args.overrides == ["steps=3"]
+
+
 @pytest.mark.parametrize("words", sorted(COMMANDS))
 def test_help_works_and_comes_from_the_docstring(words, capsys):
     with pytest.raises(SystemExit) as exit_info:

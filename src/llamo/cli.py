@@ -179,7 +179,7 @@ def evaluate_one(model: Path, data: str, out: Path) -> None:
 
 def add_train_args(p: argparse.ArgumentParser) -> None:
     source = p.add_mutually_exclusive_group(required=True)
-    source.add_argument("--data", type=Path, help="dataset folder: *train*.json trains, *test*.json evaluates")
+    source.add_argument("--data", type=Path, action="append", help="folder; repeat to add: *train*.json trains")
     source.add_argument("--config", help="one stage: packaged config name or YAML path")
     p.add_argument("--out", type=Path, default=None, help="with --data: run folder (default: runs/<folder name>)")
     p.add_argument("--connector", default="cross_talker", help="with --data: cross_talker | uniform | all_frames | "

@@ -11,7 +11,7 @@ import yaml
 
 from llamo.data.schema import load_records, save_records
 from llamo.errors import ConfigError, DataError
-from llamo.train.pipeline import Recipe, count_records, find_record_files, plan, run_pipeline
+from llamo.train.pipeline import Recipe, count_records, eval_names, find_record_files, plan, run_pipeline
 from tests.conftest import TINY_LLM
 
 TINY_OVERRIDES = [
@@ -130,3 +130,13 @@ def test_a_count_readout_may_come_first_and_has_a_folder_of_its_own(folder):
     records = load_records(folder / "train.json")
     save_records([dataclasses.replace(r, meta={**r.meta, "task": "action"}) for r in records], folder / "train.json")
     assert len(plan(folder, recipe=recipe).stages) == 3, "no count questions: no count read-out"
+
+
+def test_two_folders_train_together_and_both_test_files_are_evaluated_apart(tmp_path, tiny_records):
+    first, second = user_folder(tiny_records, tmp_path / "a"), user_folder(tiny_records, tmp_path / "b")
+    pipeline = plan([first, second], recipe=Recipe(min_steps=1))
+    assert pipeline.stages[-1].data == [str(first / "train.json"), str(second / "train.json")]
+    assert pipeline.test_files == [str(first / "test.json"), str(second / "test.json")]
+    assert pipeline.out.name == "a+b", "the default run folder names every folder"
+    assert eval_names(pipeline.test_files) == ["a_test", "b_test"], "same stems: the folder tells them apart"
+    assert eval_names([str(first / "test.json")]) == ["test"]

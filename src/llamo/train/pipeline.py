@@ -161,13 +161,15 @@ def stage_names(names: tuple[str, ...], counts: RecordCounts, recipe: Recipe) ->
     return stages
 
 
-def plan(folder: str | Path, out: str | Path | None = None, connector: str = "cross_talker",
+def plan(folder: str | Path | list, out: str | Path | None = None, connector: str = "cross_talker",
          start_from: str | Path | None = None, recipe: Recipe | None = None, seed: int = 0,
          overrides: list[str] = ()) -> Pipeline:
-    """The stages `llamo train --data` runs, each a full TrainConfig (saved beside its outputs as usual)."""
-    folder, recipe = Path(folder), recipe or Recipe()
-    out = Path(out) if out else Path("runs") / folder.resolve().name
-    train_files, test_files = find_record_files(folder)
+    """The stages `llamo train --data` runs, each a full TrainConfig (saved beside its outputs as usual). `folder`
+    may be a list of folders: their training files train together and all their test files are evaluated."""
+    folders, recipe = [Path(f) for f in (folder if isinstance(folder, list) else [folder])], recipe or Recipe()
+    out = Path(out) if out else Path("runs") / "+".join(f.resolve().name for f in folders)
+    found = [find_record_files(f) for f in folders]
+    train_files, test_files = [f for t, _ in found for f in t], [f for _, t in found for f in t]
     counts = count_records(train_files)
     names = (CONTINUE_CONFIG,) if start_from else STAGE_CONFIGS.get(connector)
     if names is None:
@@ -222,6 +224,12 @@ def run_pipeline(pipeline: Pipeline, evaluate=None) -> Path:
         model = train(cfg, progress=bar)
     bar.close()
     if evaluate is not None:
-        for test in pipeline.test_files:
-            evaluate(model, test, pipeline.out / "eval" / Path(test).stem)
+        for test, name in zip(pipeline.test_files, eval_names(pipeline.test_files)):
+            evaluate(model, test, pipeline.out / "eval" / name)
     return model
+
+
+def eval_names(test_files: list[str]) -> list[str]:
+    """Each test file's evaluation folder name: its stem, or folder_stem where two folders share a stem."""
+    stems = [Path(f).stem for f in test_files]
+    return [f"{Path(f).parent.name}_{s}" if stems.count(s) > 1 else s for f, s in zip(test_files, stems)]
