@@ -3,6 +3,7 @@
     llamo train --data my/                              # every stage the connector needs, then evaluation
     llamo train --data my/ --from default --budget 0.25  # continue from the shipped model: instruction tuning only
     llamo train --data my/ --connector all_frames --out runs/my_all_frames
+    llamo train --data my/ --data data/mocapqa --from default   # several folders: trained together, tested apart
 
 The folder holds record files (docs/data_format.md): those whose name contains "train" train, those whose name
 contains "test" are evaluated at the end. Each stage is a packaged stage config (the CPU recipe) with its data,
