@@ -17,7 +17,8 @@ from tests.conftest import TINY_LLM
 TINY_OVERRIDES = [
     "model.motion_encoder={dim: 16, depth: 1, heads: 2}",
     "model.connector.num_tokens=4", "model.connector.heads=2", "model.connector.num_segments=4",
-    "model.llm.name_or_path=null", "model.llm.tokenizer=smollm2-135m-instruct", f"model.llm.tiny={json.dumps(TINY_LLM)}",
+    "model.llm.name_or_path=null", "model.llm.tokenizer=smollm2-135m-instruct",
+    f"model.llm.tiny={json.dumps(TINY_LLM)}",
     "model.llm.lora_r=4", "batch_size=4", "mixed_precision=no", "save_every=1", "warmup_steps=1",
 ]
 
