@@ -10,19 +10,18 @@ Only questions answered in both (same id) count; a question scored by exact matc
 
 import argparse
 import collections
-import json
 from pathlib import Path
 
 import numpy as np
 
+from llamo.eval.evaluate import read_predictions
 from llamo.eval.normalize import matches
 
 
 def hits(folder: Path) -> dict[str, tuple[str, bool, str, str]]:
     """{question id: (task, correct, reference, prediction)} of an evaluation folder's predictions.jsonl."""
-    rows = [json.loads(line) for line in (folder / "predictions.jsonl").read_text().splitlines() if line.strip()]
     return {r["id"]: (r["task"], matches(r["prediction"], r["reference"]), r["reference"], r["prediction"])
-            for r in rows}
+            for r in read_predictions(folder / "predictions.jsonl")}
 
 
 def main() -> None:
