@@ -1,4 +1,5 @@
 import argparse
+import gc
 import json
 import os
 import subprocess
@@ -9,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from llamo.cli import COMMANDS, build_parser, main
+from llamo.cli import COMMANDS, build_parser, main, run
 from tests.conftest import walking_joints
 
 
@@ -74,6 +75,17 @@ def test_ask_prints_the_answer_frames_and_renders_them(tmp_path, capsys):
 def test_ask_about_a_missing_file_is_a_clear_error(tmp_path, capsys):
     assert main(["ask", str(tmp_path / "nope.npy"), "What is the person doing?"]) == 2
     assert "no such motion file" in capsys.readouterr().err
+
+
+def test_the_console_command_exits_with_mains_status_after_freezing_the_heap(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(sys, "argv", ["llamo", "ask", str(tmp_path / "nope.npy"), "What is the person doing?"])
+    try:
+        with pytest.raises(SystemExit) as exited:
+            run()
+        assert exited.value.code == 2 and "no such motion file" in capsys.readouterr().err
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 def test_chat_streams_answers_turn_by_turn(tmp_path):

@@ -1,5 +1,5 @@
 """`python -m llamo ...` runs the CLI (also what `accelerate launch -m llamo` starts)."""
 
-from .cli import main
+from .cli import run
 
-raise SystemExit(main())
+run()
