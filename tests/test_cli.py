@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from llamo.cli import COMMANDS, build_parser, main, run
+from llamo.cli import COMMANDS, build_parser, main
+from llamo.cli import run as console_command
 from tests.conftest import walking_joints
 
 
@@ -81,7 +82,7 @@ def test_the_console_command_exits_with_mains_status_after_freezing_the_heap(tmp
     monkeypatch.setattr(sys, "argv", ["llamo", "ask", str(tmp_path / "nope.npy"), "What is the person doing?"])
     try:
         with pytest.raises(SystemExit) as exited:
-            run()
+            console_command()
         assert exited.value.code == 2 and "no such motion file" in capsys.readouterr().err
         assert gc.get_freeze_count() > 0
     finally:
