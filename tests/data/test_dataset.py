@@ -83,6 +83,15 @@ def test_videos_are_read_once_and_only_when_asked_for(tmp_path):
     assert ConversationDataset([path], processor=FakeProcessor(), featurize=featurize)[0].video is None
 
 
+def test_a_sample_keeps_its_motions_own_frame_count_when_the_features_are_a_subsample(tmp_path):
+    path = question_file(tmp_path, ["count"])
+    np.save(tmp_path / "m.npy", walking_joints(50))
+    dataset = ConversationDataset([path], processor=FakeProcessor(), featurize=lambda m: torch.zeros(20, 2))
+    sample = dataset[0]
+    assert (len(sample.motion), sample.motion_frames) == (20, 50)
+    assert collate([sample], pad_id=0)["motion_frames"].tolist() == [50]
+
+
 @pytest.mark.parametrize("pick", [{"task_repeat": {"count": 2}}, {"tasks": ["count"]}])
 def test_task_picks_are_for_question_stages(pick):
     with pytest.raises(ConfigError, match="task_repeat and tasks pick question records"):

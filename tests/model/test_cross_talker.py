@@ -146,6 +146,16 @@ def test_time_stamps_tell_tokens_apart_by_position_and_length(talker):
     assert not torch.allclose(stamps[0, 1], stamps[1, 1])  # how long the motion is
 
 
+def test_time_stamps_of_a_subsampled_motion_count_its_own_frames(talker):
+    """10 frames read out of a 19-frame motion: read index 5 is the motion's frame 10, the length is 19."""
+    sub = talker.time_embedding(torch.tensor([[0, 5]]), lengths_mask([10], 10), torch.float32, torch.tensor([19]))
+    own = talker.time_embedding(torch.tensor([[0, 10]]), lengths_mask([19], 19), torch.float32)
+    torch.testing.assert_close(sub, own)
+    whole = talker.time_embedding(torch.tensor([[0, 5]]), lengths_mask([10], 10), torch.float32, torch.tensor([10]))
+    torch.testing.assert_close(whole, talker.time_embedding(torch.tensor([[0, 5]]), lengths_mask([10], 10),
+                                                            torch.float32))  # not subsampled: unchanged
+
+
 def test_zero_init_hands_over_the_kept_frames_unchanged():
     torch.manual_seed(0)
     talker = CrossTalker(DIM, TEXT_DIM, num_tokens=4, heads=2, selection="segments", time_stamps=True, zero_init=True)

@@ -152,6 +152,24 @@ def test_video_only_question_needs_the_motion_estimator(tmp_path, monkeypatch):
 
 
 
+def test_a_motion_longer_than_max_frames_is_read_subsampled_and_keeps_its_own_frame_count():
+    torch.manual_seed(0)
+    config = tiny_config("cross_talker")
+    config.max_frames, config.connector.time_stamps = 20, True
+    model = build_model(config).eval()
+    turns = [Turn("human", "<motion>\nWhen does the person walk?")]
+    long, short = (model.prepare(turns, Motion(walking_joints(n)), generation=True) for n in (50, 20))
+    assert (len(long.motion), long.motion_frames, len(short.motion), short.motion_frames) == (20, 50, 20, 20)
+    batch = collate([long, short], model.tokenizer.pad_token_id, left_pad=True)
+    assert batch["motion_frames"].tolist() == [50, 20]
+    with torch.no_grad():  # the 50-frame motion's tokens are stamped as 50 frames, not as the 20 read
+        stamped = model.get_motion_tokens(batch, model.word_embeddings(batch["input_ids"])).embeds
+        del batch["motion_frames"]
+        as_read = model.get_motion_tokens(batch, model.word_embeddings(batch["input_ids"])).embeds
+    assert not torch.allclose(stamped[0], as_read[0])
+    torch.testing.assert_close(stamped[1], as_read[1])
+
+
 def test_the_loss_is_the_lms_own_next_token_loss_on_answer_positions_only(model):
     batch = examples(model)
     model.eval()

@@ -14,7 +14,9 @@ from .processor import IGNORE_INDEX
 class Example:
     """One processed sample. motion: raw encoder features [T, F] (the model normalises); video: [N, 3, H, W];
     hidden: the frozen motion encoder's cached output [T, D_m], when training reads it from disk;
-    caption: the index of the motion's caption in its dataset's caption table (encoder stage, contrastive loss)."""
+    caption: the index of the motion's caption in its dataset's caption table (encoder stage, contrastive loss);
+    motion_frames: how many frames the motion itself has, when `motion` holds a subsample of them (a clip longer
+    than the model's max_frames): the Cross Talker's time stamps count the motion's own 20 fps frames."""
 
     input_ids: list[int]
     labels: list[int]
@@ -23,6 +25,7 @@ class Example:
     video: torch.Tensor | None = None
     hidden: torch.Tensor | None = None
     caption: int | None = None
+    motion_frames: int | None = None
 
 
 def pad_stack(rows: list[torch.Tensor], value: float, left: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
@@ -49,6 +52,7 @@ def collate(examples: list[Example], pad_id: int, left_pad: bool = False) -> dic
     }
     if any(e.motion is not None for e in examples):
         batch["motion"], batch["motion_mask"] = pad_stack([e.motion for e in examples], 0.0)  # [B, T, F], [B, T]
+        batch["motion_frames"] = torch.tensor([e.motion_frames or len(e.motion) for e in examples])  # [B] long
     if any(e.hidden is not None for e in examples):
         batch["motion_hidden"] = pad_stack([e.hidden for e in examples], 0.0)[0]  # [B, T, D_m]
     if any(e.caption is not None for e in examples):

@@ -11,6 +11,7 @@ from torch.utils.data import Dataset
 
 from ..errors import DataError
 from ..motion.io import load_motion
+from ..motion.motion import Motion
 from .collate import Example
 from .schema import Record, load_records, resolve_media
 
@@ -18,15 +19,19 @@ from .schema import Record, load_records, resolve_media
 class FeatureCache:
     """Raw encoder features [T, F] per motion path, computed by `featurize` on first use (or any other value of
     the motion: the motion_text connector caches its text here). `read` turns the path into featurize's input:
-    the loaded motion by default; the path itself for a video's frames (`LlamoModel.video_frames`)."""
+    the loaded motion by default; the path itself for a video's frames (`LlamoModel.video_frames`). `frames` keeps
+    each read motion's own frame count (its features may be a subsample of them)."""
 
     def __init__(self, featurize, read=load_motion):
         self.featurize, self.read = featurize, read
         self.features: dict[Path, torch.Tensor] = {}
+        self.frames: dict[Path, int | None] = {}
 
     def __call__(self, path: Path) -> torch.Tensor:
         if path not in self.features:
-            self.features[path] = self.featurize(self.read(path))
+            value = self.read(path)
+            self.features[path] = self.featurize(value)
+            self.frames[path] = value.num_frames if isinstance(value, Motion) else None
         return self.features[path]
 
 
@@ -98,7 +103,8 @@ class ConversationDataset(Dataset):
         if self.videos is not None and record.video:
             video = self.videos(resolve_media(root, record.video, str(root)))
         enc = self.processor.encode(record.conversations, None if motion is None else len(motion), motion_text=text)
-        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden, video=video)
+        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden, video=video,
+                       motion_frames=self.features.frames[path] if path else None)
 
     def answer_labels(self) -> list[list[int]]:
         """Each item's label ids (−100 outside the answers) without reading its motion: [L_i] per item."""

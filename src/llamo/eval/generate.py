@@ -31,7 +31,8 @@ def prediction_rows(model: LlamoModel, chunk: list[tuple[Path, Record]], max_new
     ids, tokens = model.generate(collate(samples, model.tokenizer.pad_token_id, left_pad=True), max_new_tokens)
     rows = []
     for i, (_, record) in enumerate(chunk):
-        frames = tokens.frame_indices[i][tokens.mask[i]].tolist() if tokens is not None else []
+        frames = [] if tokens is None else model.kept_frames(samples[i].motion_frames)[
+            tokens.frame_indices[i][tokens.mask[i]].numpy()].tolist()
         rows.append({"id": record.id, "task": record.meta.get("task", "open"), "question": record.question,
                      "reference": record.meta.get("answer", record.answer),
                      "prediction": model.tokenizer.decode(ids[i], skip_special_tokens=True).strip(), "frames": frames})

@@ -36,13 +36,15 @@ def code_tokens(config: LlamoConfig) -> list[str]:
 @dataclass
 class MotionInputs:
     """features [B, T, F] normalised; mask [B, T]; hidden [B, T, D_m] (encoder + enhancer, or None);
-    text [B, L, D] instruction embeddings; text_mask [B, L]."""
+    text [B, L, D] instruction embeddings; text_mask [B, L]; source_frames [B] long: each motion's own frame count
+    when the features are a subsample of it (None: the features are every frame)."""
 
     features: torch.Tensor
     mask: torch.Tensor
     hidden: torch.Tensor | None
     text: torch.Tensor
     text_mask: torch.Tensor
+    source_frames: torch.Tensor | None = None
 
 
 @dataclass
@@ -67,7 +69,7 @@ class CrossTalkerConnector(nn.Module):
         self.projector = Projector(dim, llm_dim)
 
     def forward(self, x: MotionInputs) -> ConnectorOutput:
-        out = self.talker(x.hidden, x.mask, x.text, x.text_mask)
+        out = self.talker(x.hidden, x.mask, x.text, x.text_mask, x.source_frames)
         return ConnectorOutput(out.token_mask, out.indices, embeds=self.projector(out.tokens))
 
 

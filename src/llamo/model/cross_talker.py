@@ -9,7 +9,8 @@ window ratio r_k = max_window_ratio * sigmoid(MLP(h_k)), attends locally to fram
 -sharpness * relu(|j - k| - r_k T_i), then to mean-pooled contiguous segments. (3) Bidirectional fusion:
 text attends to the tokens, then the tokens attend to that text, then an MLP. (4) Time stamps (llamo's
 option, `time_stamps=True`): each token gets an MLP embedding of where it sits, (k / T_i, k / 100, T_i / 100)
-in frames, since K kept frames no longer show how long the motion is or how far apart they are.
+in the motion's own 20 fps frames (a clip longer than max_frames is read subsampled; its stamps still count its
+own frames), since K kept frames no longer show how long the motion is or how far apart they are.
 Top-K is not differentiable, so gradients reach W_Q/W_K by a straight-through multiplier:
 token_k = h_k * (1 + s_k - stopgrad(s_k)): the forward value is h_k, the gradient w.r.t. s_k is h_k.
 (5) llamo's options for learning from scratch in a few hundred steps (docs/decisions.md): `part_pooling` adds to
@@ -273,17 +274,27 @@ class CrossTalker(nn.Module):
         tokens = tokens + self.motion_to_text(query, kv, kv, key_padding_mask=~text_mask, need_weights=False)[0]
         return tokens + self.mlp(self.mlp_norm(tokens))  # [B, K', D_m]
 
-    def time_embedding(self, indices: torch.Tensor, motion_mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-        """indices [B, K'] (valid frame indices), motion_mask [B, T] → [B, K', D_m]."""
-        lengths = motion_mask.sum(1, keepdim=True).expand_as(indices).to(dtype)  # [B, K']
-        frames = indices.to(dtype)  # [B, K']
+    def time_embedding(self, indices: torch.Tensor, motion_mask: torch.Tensor, dtype: torch.dtype,
+                       source_frames: torch.Tensor | None = None) -> torch.Tensor:
+        """indices [B, K'] (valid frame indices), motion_mask [B, T], source_frames [B] → [B, K', D_m].
+
+        The stamps count the motion's own frames: when the T_i frames read are a uniform subsample of a longer
+        motion (source_frames[i] > T_i), index k stands for frame k (S_i − 1) / (T_i − 1) of S_i.
+        """
+        kept = motion_mask.sum(1, keepdim=True).to(dtype)  # [B, 1]
+        total = kept if source_frames is None else source_frames[:, None].to(dtype)  # [B, 1]
+        step = torch.where(kept > 1, (total - 1) / (kept - 1).clamp(min=1), torch.ones_like(kept))  # [B, 1]
+        frames = indices.to(dtype) * step  # [B, K']
+        lengths = total.expand_as(frames)  # [B, K']
         stamps = torch.stack([frames / lengths, frames / 100.0, lengths / 100.0], dim=-1)  # [B, K', 3]
         return self.time_mlp(stamps)
 
     def forward(
-        self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor
+        self, motion: torch.Tensor, motion_mask: torch.Tensor, text: torch.Tensor, text_mask: torch.Tensor,
+        source_frames: torch.Tensor | None = None,
     ) -> CrossTalkerOutput:
         """motion [B, T, D_m], motion_mask [B, T], text [B, L, D], text_mask [B, L] → CrossTalkerOutput.
+        source_frames [B]: each motion's own frame count when motion holds a subsample of it (time stamps only).
 
         Every sample needs at least one valid frame and one valid text token.
         """
@@ -300,7 +311,7 @@ class CrossTalker(nn.Module):
         tokens, ratios = self.aggregate_context(tokens, safe, motion, motion_mask)
         tokens = self.fuse(tokens, token_mask, text, text_mask)
         if self.time_mlp is not None:
-            tokens = tokens + self.time_embedding(safe, motion_mask, tokens.dtype)
+            tokens = tokens + self.time_embedding(safe, motion_mask, tokens.dtype, source_frames)
         if self.sum_pool is not None:
             tokens = tokens + self.sum_pool(motion, motion_mask, text, text_mask)[:, None, :]
         return CrossTalkerOutput(

@@ -101,7 +101,8 @@ class LlamoModel(nn.Module):
         features = self.motion_inputs(motion) if motion is not None else None
         text = self.processor.describe(motion) if self.processor.describe and motion is not None else None
         enc = self.processor.encode(turns, None if features is None else len(features), generation, text)
-        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames)
+        return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames,
+                       motion_frames=motion.num_frames if motion is not None else None)
 
     def video_frames(self, video: str | Path) -> torch.Tensor:
         """The frames the video encoder reads: config.video.num_frames, uniformly spaced, float [N, 3, S, S] in
@@ -152,7 +153,7 @@ class LlamoModel(nn.Module):
             video = self.video_encoder(batch["video"]) if "video" in batch else None  # [B, N, D_v]
             hidden = self.enhancer(hidden, mask, video, batch.get("video_mask"))
         text_mask = batch["instruction_mask"]
-        return self.connector(MotionInputs(features, mask, hidden, text_embeds, text_mask))
+        return self.connector(MotionInputs(features, mask, hidden, text_embeds, text_mask, batch.get("motion_frames")))
 
     def word_embeddings(self, ids: torch.Tensor) -> torch.Tensor:
         """The LLM's input embeddings of ids [B, L] → [B, L, D], motion placeholders read as id 0."""
