@@ -1,10 +1,18 @@
 """The loop's switches: gradient checkpointing and accumulation change memory and batching, not the maths."""
 
 import copy
+import dataclasses
 import sys
 
+import pytest
 import torch
 from safetensors.torch import load_file
+
+from llamo.errors import ConfigError
+from llamo.model import build_model
+from llamo.train.config import TrainConfig
+from llamo.train.loop import load_or_build
+from tests.conftest import tiny_config
 
 from tests.train.conftest import run
 from tests.train.tiny_stage import TINY_MODEL, write_stage
@@ -30,3 +38,15 @@ def test_gradient_checkpointing_and_accumulation_keep_the_result(tmp_path, tiny_
     for variant, weights in variants.items():
         for name in plain:
             torch.testing.assert_close(weights[name], plain[name], rtol=0, atol=1e-5, msg=f"{variant}: {name}")
+
+
+def test_a_stage_may_set_how_many_frames_a_loaded_model_reads(tmp_path, tiny_records):
+    """max_frames is a reading setting (no weight depends on it): a continued stage may raise it, None keeps it."""
+    torch.manual_seed(0)
+    build_model(tiny_config()).save_pretrained(tmp_path / "model")
+    cfg = TrainConfig(stage="instruct", out=str(tmp_path / "run"), data=[str(tiny_records)],
+                      init_from=str(tmp_path / "model"), max_frames=800)
+    assert load_or_build(cfg).config.max_frames == 800
+    assert load_or_build(dataclasses.replace(cfg, max_frames=None)).config.max_frames == 400
+    with pytest.raises(ConfigError, match="max_frames=1: accepted an integer >= 2"):
+        dataclasses.replace(cfg, max_frames=1)

@@ -30,6 +30,9 @@ class TrainConfig:
     eval_data: list[str] = field(default_factory=list)  # records scored by loss every `eval_every` steps
     init_from: str | None = None  # a previous stage's model folder; None builds a fresh model from `model`
     model: LlamoConfig = field(default_factory=LlamoConfig)
+    # frames the model reads, longer motions subsampled to it (no weight depends on it, so a loaded model may
+    # read more: 800 reads a 40 s clip at its own 20 fps); None keeps the model's own (model.max_frames when built)
+    max_frames: int | None = None
     trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
     lr: float = 1e-4
     # multipliers of `lr` per group or per module path, e.g. {lora: 0.5} or {connector.talker.sum_pool: 0.1}
@@ -88,6 +91,8 @@ class TrainConfig:
         if (self.task_repeat or self.tasks) and self.stage == "encoder":
             raise ConfigError("task_repeat and tasks pick question records; the encoder stage reads motions: "
                               "remove them")
+        if self.max_frames is not None and self.max_frames < 2:
+            raise ConfigError(f"max_frames={self.max_frames}: accepted an integer >= 2, or null (the model's own)")
         if any(not 0 < share < 1 for share in self.snapshots):
             raise ConfigError(f"snapshots={self.snapshots}: accepted shares of steps between 0 and 1, e.g. [0.25, 0.5]")
         for name in ("steps", "batch_size", "grad_accum", "save_every", "keep_last", "readout_classes"):

@@ -67,9 +67,11 @@ class Run:
 def load_or_build(cfg: TrainConfig) -> LlamoModel:
     """The stage's starting model: a fresh one, or the previous stage's, with LoRA switched on and a video branch
     added (LlamoModel.add_video_branch) if the stage asks for them."""
+    model = build_model(cfg.model) if cfg.init_from is None else LlamoModel.from_pretrained(cfg.init_from)
+    if cfg.max_frames is not None:
+        model.config.max_frames = cfg.max_frames
     if cfg.init_from is None:
-        return build_model(cfg.model)
-    model = LlamoModel.from_pretrained(cfg.init_from)
+        return model
     if cfg.model.video.encoder != "none" and model.video_encoder is None:
         model.add_video_branch(cfg.model.video)
     lora = cfg.model.llm
@@ -229,7 +231,8 @@ def after_step(run: Run, loss: torch.Tensor, bar) -> None:
 def run_epochs(run: Run, progress=None) -> None:
     """Train until cfg.steps; `progress` (a tqdm bar spanning several stages) replaces the stage's own bar."""
     state, acc = run.state, run.accelerator
-    bar = progress if progress is not None else tqdm(total=run.cfg.steps, disable=not acc.is_main_process, desc=run.cfg.stage)
+    bar = progress if progress is not None else tqdm(total=run.cfg.steps, disable=not acc.is_main_process,
+                                                     desc=run.cfg.stage)
     bar.update(state.step)  # steps done before a resume
     started = time.perf_counter() - state.seconds
     while state.step < run.cfg.steps:
