@@ -48,7 +48,8 @@ def test_write_comparison_writes_table_json_and_plot(results, tmp_path):
                                                      for e in ("json", "md", "png"))
     table = (tmp_path / "test.md").read_text()
     assert "| cross_talker | 2 | 0.750 ± 0.071 | 0.375 ± 0.035 |" in table
-    assert "| all_frames | 40.5 ± 0.7 | 16.0 ± 0.0 | 10.5 ± 0.7 | 5.0 ± 0.0 | 2.0 ± 0.0 | 10.5 ± 0.7 | 17.5 ± 0.7 |" in table
+    assert ("| all_frames | 40.5 ± 0.7 | 16.0 ± 0.0 | 10.5 ± 0.7 | 5.0 ± 0.0 | 2.0 ± 0.0 | 10.5 ± 0.7 | 17.5 ± 0.7 |"
+            in table)
     assert "| connector | step 25 | step 50 | step 75 | step 100 |" in table and "![curves](test.png)" in table
     assert json.loads((tmp_path / "test.json").read_text())["spread"].startswith("sample standard deviation")
     assert Image.open(tmp_path / "test.png").size[0] > 300

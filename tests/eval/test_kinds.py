@@ -1,9 +1,12 @@
 """Answers off the question's kind: numbers for counts, the task's answers for closed sets, spans for "when"."""
 
+import json
+
 import pytest
 
+from llamo.errors import DataError
 from llamo.eval.evaluate import score
-from llamo.eval.kinds import off_kind
+from llamo.eval.kinds import card_vocabulary, off_kind
 from llamo.eval.report import compare, write_report
 
 
@@ -77,3 +80,23 @@ def test_report_lists_off_kind_answers(tmp_path):
     md = (tmp_path / "good" / "report.md").read_text()
     assert "## Answers off the question's kind\n\nNone of the 1 checked answers is off its question's kind.\n" in md
     assert "| off-kind answers | 1 | 0 |" in compare([tmp_path / "bad", tmp_path / "good"]).splitlines()
+
+
+def test_a_folders_card_widens_a_closed_sets_vocabulary(tmp_path):
+    """A sample of a test file may hold few of the folder's actions: its card says which answers exist."""
+    (tmp_path / "card.json").write_text(json.dumps({"answers": {
+        "test_seen": {"action": {"kick": 3, "walk": 2}}, "train": {"action": {"crawl": 5}, "count": {"3": 1}}}}))
+    files = [tmp_path / "sample.json", tmp_path / "other.json", tmp_path / "elsewhere" / "x.json"]
+    vocabulary = card_vocabulary(files)
+    assert vocabulary == {"action": {"kick", "walk", "crawl"}, "count": {"3"}}
+    rows = [_row("action", "kick", "crawl"), _row("action", "walk", "fruits"), _row("count", "3", "5")]
+    assert off_kind(rows)["per_task"]["action"]["off_kind"] == 2  # the rows alone: "crawl" is no reference
+    assert off_kind(rows, vocabulary)["per_task"]["action"]["off_kind"] == 1
+    assert score(rows, vocabulary=vocabulary)["off_kind"]["count"] == 1
+
+
+@pytest.mark.parametrize("text", ["{not json", '{"answers": ["kick"]}', '{"answers": {"test": ["kick"]}}'])
+def test_an_unreadable_card_is_refused_by_name(tmp_path, text):
+    (tmp_path / "card.json").write_text(text)
+    with pytest.raises(DataError, match=r"card.json: not a readable dataset card .*accepted: a card.json whose"):
+        card_vocabulary([tmp_path / "test.json"])

@@ -76,11 +76,13 @@ def rescore(args: argparse.Namespace) -> None:
     """Score an evaluation folder's predictions.jsonl again (no generation), rewriting metrics.json and report.md."""
     from ..eval.evaluate import read_predictions, score
     from ..eval.judges import OfflineJudge
+    from ..eval.kinds import card_vocabulary
     from ..eval.report import write_report
 
     folder = Path(args.run)
     old = json.loads((folder / "metrics.json").read_text()) if (folder / "metrics.json").is_file() else {}
-    metrics = score(read_predictions(folder / "predictions.jsonl"), OfflineJudge())
+    metrics = score(read_predictions(folder / "predictions.jsonl"), OfflineJudge(),
+                    vocabulary=card_vocabulary(old.get("data", [])))
     metrics.update({k: old[k] for k in ("model", "data") if k in old})
     write_report(folder, metrics, folder.name)
     print(f"overall exact match: {metrics['accuracy']['overall']}")

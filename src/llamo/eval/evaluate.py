@@ -15,7 +15,7 @@ from pathlib import Path
 from ..data.splits import split_files
 from ..errors import DataError
 from .judges import Judge, Judgement, OfflineJudge
-from .kinds import off_kind
+from .kinds import card_vocabulary, off_kind
 from .metrics import (
     FREE_TEXT_TASKS,
     SPAN_TASK,
@@ -50,9 +50,9 @@ def record_files(data: list[str | Path]) -> list[Path]:
     return list(dict.fromkeys(files))
 
 
-def _metrics(rows: list[dict], verdicts: list[Judgement | None] | None, embed) -> dict:
+def _metrics(rows: list[dict], verdicts: list[Judgement | None] | None, embed, vocabulary: dict | None) -> dict:
     """The metrics of `rows`, with `verdicts[i]` the judgement of rows[i] (None for count rows, or no judge)."""
-    metrics: dict = {"accuracy": accuracy_by_task(rows), "off_kind": off_kind(rows)}
+    metrics: dict = {"accuracy": accuracy_by_task(rows), "off_kind": off_kind(rows, vocabulary)}
     counts = [r for r in rows if r["task"] == COUNT_TASK]
     if counts:
         metrics["counting"] = counting_metrics([extract_number(r["prediction"]) for r in counts],
@@ -69,26 +69,28 @@ def _metrics(rows: list[dict], verdicts: list[Judgement | None] | None, embed) -
     return metrics
 
 
-def _per_file(rows: list[dict], verdicts: list[Judgement | None] | None, embed) -> dict[str, dict]:
+def _per_file(rows: list[dict], verdicts: list[Judgement | None] | None, embed, vocabulary: dict | None
+              ) -> dict[str, dict]:
     """{source: the metrics of its rows} when the rows come from more than one "source" file, else {}."""
     by_source: dict[str, list[int]] = {}
     for i, row in enumerate(rows):
         by_source.setdefault(str(row.get("source")), []).append(i)
     if len(by_source) < 2:
         return {}
-    return {source: _metrics([rows[i] for i in keep], None if verdicts is None else [verdicts[i] for i in keep], embed)
-            for source, keep in by_source.items()}
+    return {source: _metrics([rows[i] for i in keep], None if verdicts is None else [verdicts[i] for i in keep], embed,
+                             vocabulary) for source, keep in by_source.items()}
 
 
-def score(rows: list[dict], judge: Judge | None = None, embed=None) -> dict:
+def score(rows: list[dict], judge: Judge | None = None, embed=None, vocabulary: dict | None = None) -> dict:
     """Metrics of prediction rows: exact match by task, answers off their question's kind (`kinds.off_kind`),
     counting (for task 'count'), caption similarity (with `embed`), and judged QA (with `judge`) over the
     non-count rows. Rows from more than one "source" file also get "per_file": {source: that file's metrics};
-    each row is judged once."""
+    each row is judged once. vocabulary: {task: answers} a closed-set task may be answered with beyond the rows'
+    references (`kinds.card_vocabulary` of the record files), for the off-kind count."""
     verdicts = None if judge is None else [
         None if r["task"] == COUNT_TASK else judge.judge(r["question"], r["reference"], r["prediction"]) for r in rows]
-    metrics = _metrics(rows, verdicts, embed)
-    per_file = _per_file(rows, verdicts, embed)
+    metrics = _metrics(rows, verdicts, embed, vocabulary)
+    per_file = _per_file(rows, verdicts, embed, vocabulary)
     if per_file:
         metrics["per_file"] = per_file
     return metrics
@@ -99,7 +101,8 @@ def evaluate(model_dir: str | Path | None, data: list[str | Path], out: str | Pa
     """Generate predictions for the record files and dataset folders `data` (see `record_files`; `limit`: the
     first N records of each file) with the model in `model_dir` (None: the shipped default), score them and
     write the report into `out`."""
-    files = record_files(data)  # bad paths fail before the model's heavy imports and loading
+    files = record_files(data)  # bad paths (and cards) fail before the model's heavy imports and loading
+    vocabulary = card_vocabulary(files)
     from ..assistant import DEFAULT_MODEL
     from ..model.llamo import LlamoModel
     from .generate import generate_predictions
@@ -108,7 +111,7 @@ def evaluate(model_dir: str | Path | None, data: list[str | Path], out: str | Pa
     model = LlamoModel.from_pretrained(model_dir)
     predictions = generate_predictions(model, files, out_dir / "predictions.jsonl", batch_size=batch_size,
                                        limit=limit)
-    metrics = score(read_predictions(predictions), judge or OfflineJudge(), embed)
+    metrics = score(read_predictions(predictions), judge or OfflineJudge(), embed, vocabulary)
     metrics["model"], metrics["data"] = str(model_dir), [str(f) for f in files]
     write_report(out_dir, metrics, out_dir.name)
     return metrics
