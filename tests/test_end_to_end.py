@@ -30,6 +30,7 @@ def test_build_train_save_load_ask(tmp_path, capsys):
     rows = [json.loads(line) for line in (tmp_path / "eval" / "predictions.jsonl").read_text().splitlines()]
     assert len(rows) == len(load_records(root / "qa_test.json"))
     assert all(len(r["frames"]) == 4 for r in rows)  # K = 4 chosen frames per answer
+    assert all(0 <= f < r["motion_frames"] for r in rows for f in r["frames"])  # the motion's own frames
     metrics = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert metrics["accuracy"]["n"] == len(rows)
     assert main(["score", str(tmp_path / "eval")]) == 0  # scoring again needs no model

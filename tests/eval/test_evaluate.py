@@ -81,3 +81,7 @@ def test_when_rows_are_scored_by_temporal_iou_and_describe_rows_by_similarity():
     metrics = score(rows, embed=lambda texts: [[1.0, float(len(t) > 20)] for t in texts])
     assert metrics["grounding"]["mean_iou"] == pytest.approx(0.5) and metrics["grounding"]["n"] == 1
     assert metrics["caption"]["n"] == 1 and metrics["accuracy"]["n"] == 0
+    assert "chosen_frames" not in metrics["grounding"]  # rows without frames (a connector that picks none)
+    rows[0].update(frames=[30, 50, 90], motion_frames=100)  # 1.5 s and 2.5 s inside 1-3 s, 4.5 s outside
+    chosen = score(rows)["grounding"]["chosen_frames"]
+    assert chosen == {"in_span": pytest.approx(2 / 3), "span_share": pytest.approx(0.4), "n": 1}

@@ -8,6 +8,7 @@ from llamo.eval.metrics import (
     accuracy_by_task,
     caption_similarity,
     counting_metrics,
+    frames_in_span,
     grounding_metrics,
     judged_metrics,
     parse_span,
@@ -91,3 +92,12 @@ def test_grounding_metrics():
     assert grounding_metrics([], [])["mean_iou"] is None
     with pytest.raises(ValueError, match="one each"):
         grounding_metrics(["from 0 s to 1 s"], [])
+
+
+def test_frames_in_span_against_the_spans_share_of_the_motion():
+    """Frames 20 and 40 (1 s, 2 s) inside "from 1 s to 3 s", frame 100 (5 s) outside; the span is 2 s of 10 s."""
+    out = frames_in_span([[20, 40, 100], [], [0]], [200, 200, 200],
+                         ["from 1.0 s to 3.0 s", "from 0 s to 1 s", "from 0.0 s to 10.0 s"])
+    assert out["n"] == 2  # a row without chosen frames is left out
+    assert out["in_span"] == pytest.approx((2 / 3 + 1) / 2) and out["span_share"] == pytest.approx((0.2 + 1) / 2)
+    assert frames_in_span([], [], []) == {"in_span": None, "span_share": None, "n": 0}

@@ -22,6 +22,7 @@ from .metrics import (
     accuracy_by_task,
     caption_similarity,
     counting_metrics,
+    frames_in_span,
     grounding_metrics,
     judged_metrics,
 )
@@ -60,6 +61,9 @@ def _metrics(rows: list[dict], verdicts: list[Judgement | None] | None, embed, v
     spans = [r for r in rows if r["task"] == SPAN_TASK]
     if spans:
         metrics["grounding"] = grounding_metrics([r["prediction"] for r in spans], [r["reference"] for r in spans])
+        if all(r.get("frames") and r.get("motion_frames") for r in spans):
+            metrics["grounding"]["chosen_frames"] = frames_in_span(
+                [r["frames"] for r in spans], [r["motion_frames"] for r in spans], [r["reference"] for r in spans])
     captions = [r for r in rows if r["task"] in FREE_TEXT_TASKS]
     if captions and embed is not None:
         metrics["caption"] = caption_similarity([r["prediction"] for r in captions],

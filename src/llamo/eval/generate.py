@@ -1,7 +1,8 @@
 """Generation half of evaluation: run a model over records → predictions.jsonl (greedy, seeded, batched).
 
-Each line: {"id", "task", "question", "reference", "prediction", "frames", "source"}; frames are the motion
-frames the connector's tokens stand for (the Cross Talker's choice), source the record file. The prompt is the
+Each line: {"id", "task", "question", "reference", "prediction", "frames", "motion_frames", "source"}; frames are
+the motion frames the connector's tokens stand for (the Cross Talker's choice), motion_frames how many frames the
+motion has (20 fps), source the record file. The prompt is the
 record's first human turn; the reference is meta.answer, else the first gpt turn.
 """
 
@@ -35,7 +36,8 @@ def prediction_rows(model: LlamoModel, chunk: list[tuple[Path, Record]], max_new
             tokens.frame_indices[i][tokens.mask[i]].numpy()].tolist()
         rows.append({"id": record.id, "task": record.meta.get("task", "open"), "question": record.question,
                      "reference": record.meta.get("answer", record.answer),
-                     "prediction": model.tokenizer.decode(ids[i], skip_special_tokens=True).strip(), "frames": frames})
+                     "prediction": model.tokenizer.decode(ids[i], skip_special_tokens=True).strip(), "frames": frames,
+                     "motion_frames": samples[i].motion_frames})
     return rows
 
 

@@ -103,6 +103,22 @@ def temporal_iou(pred: tuple[float, float], true: tuple[float, float]) -> float:
     return inter / union if union > 0 else 0.0
 
 
+def frames_in_span(frames: Sequence[Sequence[int]], lengths: Sequence[int], references: Sequence[str],
+                   fps: float = 20.0) -> dict[str, Any]:
+    """Where the connector looked for a "when" question: the mean share of its chosen frames (frame indices of the
+    motion, at `fps`) inside the true span, against the mean share of the motion the span covers (what frames
+    spread evenly, or picked blindly, would give). Returns {"in_span", "span_share", "n"}."""
+    inside, share = [], []
+    for picked, length, reference in zip(frames, lengths, references, strict=True):
+        span = parse_span(reference)
+        if span is None or not picked or length < 1:
+            continue
+        seconds = np.asarray(picked, float) / fps  # [K']
+        inside.append(float(((seconds >= span[0]) & (seconds <= span[1])).mean()))
+        share.append(min(1.0, (span[1] - span[0]) / (length / fps)))
+    return {"in_span": _mean(np.array(inside)), "span_share": _mean(np.array(share)), "n": len(inside)}
+
+
 def grounding_metrics(predictions: Sequence[str], references: Sequence[str]) -> dict[str, Any]:
     """Temporal grounding: mean IoU of predicted and true spans (`parse_span`; an unreadable prediction scores 0)
     and recall at IoU ≥ 0.3 / 0.5 / 0.7. Returns {"mean_iou", "r@0.3", "r@0.5", "r@0.7", "n", "unparsed"}."""

@@ -107,6 +107,12 @@ def _sections(metrics: dict[str, Any]) -> list[tuple[str, str, list[str], list[l
         out.append(("Temporal grounding", "Mean temporal IoU of the answered span; R@k: share with IoU ≥ k.",
                     ["n", "unparsed", "mean IoU", *GROUNDING_RECALLS], [[g["n"], g["unparsed"], g["mean_iou"],
                                                                         *(g[k] for k in GROUNDING_RECALLS)]]))
+        if "chosen_frames" in g:
+            c = g["chosen_frames"]
+            out.append(("Chosen frames against the span", "Share of the connector's chosen frames inside the true "
+                        "span, against the share of the motion the span covers (frames picked blindly).",
+                        ["n", "frames in span", "span's share of the motion"],
+                        [[c["n"], c["in_span"], c["span_share"]]]))
     return out
 
 
