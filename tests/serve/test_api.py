@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from llamo.motion import load_motion
 from llamo.motion.render import render_motion
 from llamo.serve.app import ServeConfig, create_app
+from tests.motion.formats.test_asf_amc import write_clip
 from tests.serve.conftest import EXAMPLES, MAX_UPLOAD_MB, ask, assert_healthy, upload
 
 
@@ -161,3 +162,36 @@ def test_a_video_without_mediapipe_is_refused_with_the_install_hint(tmp_path, mo
         response = client.post("/api/motions", params={"name": "kick.mp4"}, content=video.read_bytes())
         assert response.status_code == 400 and 'pip install "llamo[pose]"' in response.json()["error"]
         assert client.get("/api/health").json()["status"] == "ok"
+
+
+def upload_with_skeleton(url: str, path, skeleton: str | None) -> httpx.Response:
+    params = {"name": path.name} | ({} if skeleton is None else {"skeleton": skeleton})
+    return httpx.post(f"{url}/api/motions", params=params, content=path.read_bytes(), timeout=60)
+
+
+def test_a_cmu_recording_is_uploaded_as_its_skeleton_then_its_motion(server, tmp_path):
+    amc, _ = write_clip(tmp_path, frames=60)
+    skeleton = upload(server, tmp_path / "07.asf", "07.asf").json()
+    assert skeleton["skeleton"] == "07.asf" and "joints" not in skeleton
+    motion = upload_with_skeleton(server, amc, skeleton["id"]).json()
+    local = load_motion(amc)
+    assert motion["num_frames"] == local.num_frames == 10 and motion["fps"] == 20  # 60 frames at 120 fps
+    np.testing.assert_allclose(np.asarray(motion["joints"]), local.joints, atol=1e-3)
+    assert ask(server, motion["id"], "What is the person doing?").status_code == 200
+
+
+@pytest.mark.parametrize("case", ["no skeleton", "unknown skeleton", "skeleton for a npy", "corrupt asf"])
+def test_a_cmu_upload_without_its_skeleton_is_refused_by_name(server, tmp_path, case):
+    amc, _ = write_clip(tmp_path)
+    if case == "corrupt asf":
+        response = upload(server, b":version 1.10\n:units\n  length oops\n", "bad.asf")
+        status, words = 400, "bad.asf"
+    elif case == "skeleton for a npy":
+        response = upload_with_skeleton(server, EXAMPLES / "kick.npy", "0" * 32)
+        status, words = 400, "a .npy upload needs none"
+    else:
+        response = upload_with_skeleton(server, amc, None if case == "no skeleton" else "0" * 32)
+        status, words = (400, "upload the .asf first") if case == "no skeleton" else (404, "no skeleton with id")
+    assert response.status_code == status, response.text
+    assert words in response.json()["error"] and "/tmp" not in response.json()["error"]
+    assert_healthy(server)

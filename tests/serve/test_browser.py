@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.motion.formats.test_asf_amc import write_clip
 from tests.serve.conftest import EXAMPLES
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -143,3 +144,19 @@ def test_a_bad_file_shows_the_reason_and_clears_the_previous_motion(server, brow
     assert page.is_disabled("#ask") and page.is_disabled("#play") and page.text_content("#frame") == "frame –"
     assert page.evaluate("document.body.dataset.motion") is None
     screenshot(page, tmp_path, "refused.png")
+
+
+def test_a_cmu_recording_is_chosen_as_its_two_files_and_one_alone_is_refused(server, browser, tmp_path):
+    amc, _ = write_clip(tmp_path, frames=120)  # 1 s at 120 fps → 20 frames
+    page = browser.new_page()
+    page.goto(server)
+    page.set_input_files("#file", [str(tmp_path / "07.asf"), str(amc)])
+    page.wait_for_selector("#question:not([disabled])", timeout=30_000)
+    assert page.text_content("#status").startswith("07_05.amc: 20 frames")
+    ask_and_watch(page, "What is the person doing?")
+    assert page.text_content("#error") == "" and page.locator("#skeleton-marks .marker").count() > 0
+    screenshot(page, tmp_path, "cmu.png")
+    page.set_input_files("#file", str(amc))
+    page.wait_for_function("document.getElementById('error').textContent.length > 0", timeout=30_000)
+    assert "a CMU recording's .asf skeleton and .amc motion together" in page.text_content("#error")
+    assert page.is_disabled("#ask") and page.evaluate("document.body.dataset.motion") is None

@@ -4,6 +4,8 @@
     GET  /api/health                {"status": "ok", "waiting": n, "queue_size": N}
     POST /api/motions?name=F        raw file body (motion or video) → {"id", "fps", "num_frames", "joints", ...,
                                     "video": null or {"url", "fps", "num_frames"} (the video's own clock)}
+    POST /api/motions?name=S.asf    a CMU skeleton → {"id", "skeleton": S.asf}; then
+    POST /api/motions?name=M.amc&skeleton=ID   its motion, read against that skeleton → as a motion above
     GET  /api/motions/{id}/video    the uploaded video itself (404 for a motion upload)
     POST /api/motions/{id}/ask      {"question", "history": [[q, a], ...]} → NDJSON stream (worker.py)
 
@@ -38,7 +40,8 @@ VIDEO_TYPES = {".mp4": "video/mp4", ".mov": "video/quicktime", ".webm": "video/w
                ".avi": "video/x-msvideo"}
 # What each route accepts, for the message of a malformed request (keyed by the route function's name).
 EXPECTED = {
-    "upload": "POST /api/motions?name=FILE (a plain file name with its suffix) with the file as the body",
+    "upload": "POST /api/motions?name=FILE (a plain file name with its suffix; for an .amc also skeleton=ID of "
+              "its uploaded .asf) with the file as the body",
     "ask": 'a JSON body {"question": "...", "history": [["an earlier question", "its answer"], ...]}',
 }
 
@@ -147,10 +150,11 @@ def create_app(config: ServeConfig, assistant: Assistant | None = None) -> FastA
         return {"status": "ok", "waiting": worker.waiting, "queue_size": config.queue_size}
 
     @app.post("/api/motions")
-    async def upload(request: Request, name: str = Query(max_length=255)) -> dict:
+    async def upload(request: Request, name: str = Query(max_length=255),
+                     skeleton: str | None = Query(None, max_length=64)) -> dict:
         store.check_length(request.headers.get("content-length"))
-        upload_id, subject = await store.receive(name, request.stream())
-        return motion_payload(upload_id, subject)
+        upload_id, subject = await store.receive(name, request.stream(), skeleton)
+        return {"id": upload_id, "skeleton": name} if subject is None else motion_payload(upload_id, subject)
 
     @app.get("/api/motions/{upload_id}")
     async def motion(upload_id: str) -> dict:
