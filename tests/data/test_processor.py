@@ -88,3 +88,17 @@ def test_marker_without_motion_and_motion_without_marker(smollm2_tokenizer):
         p.encode([Turn("human", "<motion> and <motion>"), Turn("gpt", "walk")], num_frames=20)
     plain = p.encode([Turn("human", "Hello"), Turn("gpt", "Hi")])  # text without motion is fine
     assert p.placeholder_id not in plain.input_ids
+
+
+@pytest.mark.parametrize("system", ["", "You answer questions about human motion."])
+def test_a_system_message_replaces_the_templates_default_and_carries_no_labels(smollm2_tokenizer, system):
+    default = LlamoProcessor(smollm2_tokenizer, "<|motion|>", lambda n: 4)
+    chosen = LlamoProcessor(smollm2_tokenizer, "<|motion|>", lambda n: 4, system=system)
+    before, after = (p.encode(CONVERSATION[:2], num_frames=10) for p in (default, chosen))
+    text = smollm2_tokenizer.decode(after.input_ids)
+    assert "named SmolLM" in smollm2_tokenizer.decode(before.input_ids) and "named SmolLM" not in text
+    assert text.startswith(f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n")
+    answer = [i for i, label in zip(after.input_ids, after.labels, strict=True) if label != IGNORE_INDEX]
+    assert answer == [i for i, label in zip(before.input_ids, before.labels, strict=True) if label != IGNORE_INDEX]
+    assert sum(after.instruction_mask) == sum(before.instruction_mask)  # the question, as before
+    assert len(after.input_ids) < len(before.input_ids)

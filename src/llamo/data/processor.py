@@ -35,11 +35,13 @@ def motion_slots(turns: Sequence[Turn]) -> int:
 class LlamoProcessor:
     """Turns conversations into model inputs for one tokenizer and one motion-token rule. describe: Motion → the
     text that stands for it in the prompt (motion_text connector), else None; callers pass its output as
-    `motion_text` (the dataset caches it per motion file)."""
+    `motion_text` (the dataset caches it per motion file). system: a system message opening every conversation
+    (None: the chat template's own default, if it has one)."""
 
     def __init__(self, tokenizer, placeholder_token: str, token_count: Callable[[int], int],
-                 describe: Callable[[Motion], str] | None = None):
+                 describe: Callable[[Motion], str] | None = None, system: str | None = None):
         self.tokenizer = tokenizer
+        self.system = system
         self.placeholder_token = placeholder_token
         self.placeholder_id = tokenizer.convert_tokens_to_ids(placeholder_token)
         self.token_count = token_count
@@ -59,7 +61,7 @@ class LlamoProcessor:
                             f" (put it where the motion goes, e.g. '{MOTION_TOKEN}\\nWhat is the person doing?')")
         count = self.token_count(num_frames) if num_frames else 0
         fill = motion_text if motion_text is not None else self.placeholder_token * count
-        out = []
+        out = [] if self.system is None else [{"role": "system", "content": self.system}]
         for t in turns:
             text = t.text
             for marker in (MOTION_TOKEN, VIDEO_TOKEN):

@@ -106,6 +106,9 @@ class LLMConfig:
     tokenizer: str | None = None  # defaults to name_or_path
     tiny: dict | None = None  # LlamaConfig fields of a random-init LM (tests, benchmarks)
     chat_template: str | None = None  # overrides the tokenizer's own template
+    # None: the template's own default system message (SmolLM2's "You are a helpful AI assistant named SmolLM,
+    # trained by Hugging Face", 20 tokens of every prompt); a string: that system message ("" an empty one)
+    system_prompt: str | None = None
     use_lora: bool = True
     lora_r: int = 16
     lora_alpha: int = 32

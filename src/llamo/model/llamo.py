@@ -75,7 +75,7 @@ class LlamoModel(nn.Module):
         code_offset = tokenizer.convert_tokens_to_ids(code_tokens(config)[0]) if code_tokens(config) else 0
         self.connector = build_connector(config, llm_dim, code_offset)
         self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count,
-                                        motion_writer(config))
+                                        motion_writer(config), system=config.llm.system_prompt)
         self.placeholder_id = self.processor.placeholder_id
 
     # ----- inputs -----------------------------------------------------------------------------------------
