@@ -107,7 +107,7 @@ class LLMConfig:
     tiny: dict | None = None  # LlamaConfig fields of a random-init LM (tests, benchmarks)
     chat_template: str | None = None  # overrides the tokenizer's own template
     # None: the template's own default system message (SmolLM2's "You are a helpful AI assistant named SmolLM,
-    # trained by Hugging Face", 20 tokens of every prompt); a string: that system message ("" an empty one)
+    # trained by Hugging Face", 16 more tokens in every prompt); a string: that system message ("" an empty one)
     system_prompt: str | None = None
     use_lora: bool = True
     lora_r: int = 16
