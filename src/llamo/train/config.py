@@ -33,6 +33,9 @@ class TrainConfig:
     # frames the model reads, longer motions subsampled to it (no weight depends on it, so a loaded model may
     # read more: 800 reads a 40 s clip at its own 20 fps); None keeps the model's own (model.max_frames when built)
     max_frames: int | None = None
+    # the system message the model is trained with from this stage on (llm.system_prompt; a prompt, not a weight,
+    # so a loaded model may change it: "" drops SmolLM2's default one); None keeps the model's own
+    system_prompt: str | None = None
     trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
     lr: float = 1e-4
     # multipliers of `lr` per group or per module path, e.g. {lora: 0.5} or {connector.talker.sum_pool: 0.1}

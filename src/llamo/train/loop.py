@@ -70,6 +70,9 @@ def load_or_build(cfg: TrainConfig) -> LlamoModel:
     model = build_model(cfg.model) if cfg.init_from is None else LlamoModel.from_pretrained(cfg.init_from)
     if cfg.max_frames is not None:
         model.config.max_frames = cfg.max_frames
+    if cfg.system_prompt is not None:
+        model.config.llm = dataclasses.replace(model.config.llm, system_prompt=cfg.system_prompt)
+        model.processor.system = cfg.system_prompt
     if cfg.init_from is None:
         return model
     if cfg.model.video.encoder != "none" and model.video_encoder is None:
