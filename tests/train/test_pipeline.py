@@ -104,6 +104,11 @@ def test_the_pipeline_trains_every_stage_evaluates_and_skips_finished_stages(fol
     stamp = (model / "adapter_model.safetensors").stat().st_mtime_ns
     run_pipeline(pipeline)  # finished stages are skipped, not trained again
     assert (model / "adapter_model.safetensors").stat().st_mtime_ns == stamp
+    (tmp_path / "run" / "eval" / "test").mkdir(parents=True)
+    run_pipeline(pipeline, evaluate=lambda m, data, out: evaluated.append((m, data)))  # no metrics.json: again
+    (tmp_path / "run" / "eval" / "test" / "metrics.json").write_text("{}")
+    run_pipeline(pipeline, evaluate=lambda m, data, out: evaluated.append((m, data)))  # finished: not again
+    assert evaluated == [(model, str(folder / "test.json"))] * 2
     changed = plan(folder, tmp_path / "run", recipe=Recipe(min_steps=3, budget=0.01), overrides=TINY_OVERRIDES)
     with pytest.raises(ConfigError, match="trained with other settings"):
         run_pipeline(changed)

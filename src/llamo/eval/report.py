@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from ..atomic import atomic_write
 from ..errors import ConfigError
 
 COUNTING_KEYS = ("obo", "obz", "mae", "rmse")
@@ -143,16 +144,17 @@ def _plot(per_task: dict[str, Any], name: str, path: Path) -> None:
 
 
 def write_report(out_dir: str | Path, metrics: dict[str, Any], name: str) -> list[Path]:
-    """Write metrics.json (sorted keys, indent 1), report.md and, with an "accuracy" section, per_task.png
-    into out_dir. Returns the paths written."""
+    """Write report.md, with an "accuracy" section per_task.png, and last metrics.json (sorted keys, indent 1;
+    written whole, so its presence marks a finished evaluation) into out_dir. Returns the paths written."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = [out_dir / "metrics.json", out_dir / "report.md"]
-    written[0].write_text(json.dumps(metrics, sort_keys=True, indent=1) + "\n", encoding="utf-8")
-    written[1].write_text(_markdown(metrics, name), encoding="utf-8")
+    written = [out_dir / "report.md"]
+    written[0].write_text(_markdown(metrics, name), encoding="utf-8")
     if "accuracy" in metrics and metrics["accuracy"]["per_task"]:
         written.append(out_dir / "per_task.png")
         _plot(metrics["accuracy"]["per_task"], name, written[-1])
+    text = json.dumps(metrics, sort_keys=True, indent=1) + "\n"
+    written.append(atomic_write(out_dir / "metrics.json", lambda f: f.write(text.encode("utf-8"))))
     return written
 
 

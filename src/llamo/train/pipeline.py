@@ -208,25 +208,29 @@ def finished(cfg: TrainConfig) -> bool:
 
 def run_pipeline(pipeline: Pipeline, evaluate=None) -> Path:
     """Train every stage in order (skipping finished ones, resuming interrupted ones) under one progress bar,
-    then evaluate the last model on each test file with `evaluate(model, file, out)`. Returns the model folder."""
+    then evaluate the last model on each test file with `evaluate(model, file, out)`. When no stage trained in
+    this call, a test file whose evaluation finished before (its metrics.json, written last) is not evaluated
+    again, so an interrupted evaluation resumes too. Returns the model folder."""
     from accelerate import PartialState
 
     from .loop import train
 
     bar = tqdm(total=sum(s.steps for s in pipeline.stages), desc="pipeline", unit="step", dynamic_ncols=True,
                disable=not PartialState().is_main_process)
-    model = None
+    model, trained = None, False
     for cfg in pipeline.stages:
         bar.set_description(f"pipeline: {cfg.stage}")
         if finished(cfg):
             bar.update(cfg.steps)
             model = Path(cfg.out) / "model"
             continue
-        model = train(cfg, progress=bar)
+        model, trained = train(cfg, progress=bar), True
     bar.close()
     if evaluate is not None:
         for test, name in zip(pipeline.test_files, eval_names(pipeline.test_files)):
-            evaluate(model, test, pipeline.out / "eval" / name)
+            out = pipeline.out / "eval" / name
+            if trained or not (out / "metrics.json").is_file():
+                evaluate(model, test, out)
     return model
 
 
