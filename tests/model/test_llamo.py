@@ -206,3 +206,17 @@ def test_a_video_branch_is_added_once_and_only_where_a_motion_encoder_reads_it()
         build_model(tiny_config("cross_talker")).add_video_branch(VideoConfig())
     with pytest.raises(ConfigError, match="connector 'motion_text'.*a connector with a motion encoder"):
         build_model(tiny_config("motion_text")).add_video_branch(VideoConfig(encoder="tiny"))
+
+
+def test_a_connector_is_replaced_over_the_same_encoder_and_only_among_encoder_readers():
+    torch.manual_seed(0)
+    model = build_model(tiny_config("cross_talker"))
+    encoder = {k: v.clone() for k, v in model.motion_encoder.state_dict().items()}
+    model.replace_connector(tiny_config("all_frames").connector)
+    assert model.config.connector.kind == "all_frames" and type(model.connector).__name__ == "AllFramesConnector"
+    batch = examples(model, lengths=(30, 45))
+    out = model.eval()(**batch)
+    assert out.token_mask.sum(1).tolist() == [model.config.token_count(30), model.config.token_count(45)]
+    assert all(torch.equal(v, model.motion_encoder.state_dict()[k]) for k, v in encoder.items())
+    with pytest.raises(ConfigError, match="cannot become vq_tokens: replace_connector swaps among cross_talker"):
+        model.replace_connector(tiny_config("vq_tokens").connector)

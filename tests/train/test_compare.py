@@ -6,6 +6,8 @@ import json
 import shutil
 
 import pytest
+import torch
+import yaml
 from safetensors.torch import load_file
 
 from llamo.cli import main
@@ -49,7 +51,8 @@ def test_the_comparison_writes_a_table_with_spread_and_curves(compared):
         assert connector["train_seconds"]["instruct"]["mean"] > 0
     assert summary["connectors"]["uniform"]["motion_tokens"]["mean"] == 4  # K placeholders
     assert summary["connectors"]["text_only"]["motion_tokens"]["mean"] == 0
-    assert list(summary["connectors"]["uniform"]["train_seconds"]) == ["encoder", "instruct", "total"]  # no captions: no align
+    # no captions: no align
+    assert list(summary["connectors"]["uniform"]["train_seconds"]) == ["encoder", "instruct", "total"]
     table = (report / "test.md").read_text()
     assert " ± " in table and "standard deviation" in table and "prefill ms" in table and "step 3" in table
 
@@ -59,7 +62,8 @@ def test_each_point_is_evaluated_beside_its_settings(compared, folder):
     assert sorted(p.name for p in (run / "instruct" / "snapshots").iterdir()) == [f"step_{s:07d}" for s in (1, 2, 3)]
     for step in (1, 2, 3, 4):
         point = run / "eval" / f"step_{step:07d}"
-        assert {"predictions.jsonl", "metrics.json", "settings.yaml", "result.json"} <= {p.name for p in point.iterdir()}
+        assert {"predictions.jsonl", "metrics.json", "settings.yaml", "result.json"} <= {
+            p.name for p in point.iterdir()}
         assert len((point / "predictions.jsonl").read_text().splitlines()) == 2  # --limit 2
     assert (run / "instruct" / "config.yaml").is_file() and (folder.parent / "runs" / "compare.yaml").is_file()
 
@@ -112,3 +116,20 @@ def test_bad_arguments_are_clear_errors(folder, tmp_path, capsys):
     assert "--seeds '0,a'" in capsys.readouterr().err
     assert main(["compare"]) == 2
     assert "evaluation folders" in capsys.readouterr().err
+
+
+def test_connectors_that_read_the_encoder_share_one_per_seed(compared, folder):
+    """uniform trains no encoder of its own: its instruct stage starts from the seed's shared encoder with a
+    fresh connector, and the shared encoder's training time is counted as its encoder stage."""
+    runs = folder.parent / "runs"
+    assert not (runs / "uniform" / "seed0" / "encoder").exists()
+    for seed in (0, 1):
+        config = yaml.safe_load((runs / "uniform" / f"seed{seed}" / "instruct" / "config.yaml").read_text())
+        assert config["init_from"] == str(runs / "encoder" / f"seed{seed}" / "encoder" / "model")
+        assert config["new_connector"] is True and config["model"]["connector"]["kind"] == "uniform"
+        saved = json.loads((runs / "uniform" / f"seed{seed}" / "instruct" / "model" / "config.json").read_text())
+        assert saved["connector"]["kind"] == "uniform" and saved["llm"]["use_lora"] is True
+    encoder = load_file(runs / "encoder" / "seed0" / "encoder" / "model" / "model.safetensors")
+    trained = load_file(runs / "uniform" / "seed0" / "instruct" / "model" / "model.safetensors")
+    for name in (n for n in encoder if n.startswith("motion_encoder.")):  # frozen in instruction tuning
+        assert torch.equal(encoder[name], trained[name]), name

@@ -54,3 +54,8 @@ def test_a_stage_may_set_how_many_frames_a_loaded_model_reads(tmp_path, tiny_rec
         assert model.config.llm.system_prompt == system and model.processor.system == system
     with pytest.raises(ConfigError, match="max_frames=1: accepted an integer >= 2"):
         dataclasses.replace(cfg, max_frames=1)
+
+
+def test_a_new_connector_needs_a_model_to_put_it_on(tiny_records):
+    with pytest.raises(ConfigError, match="new_connector replaces the connector of a loaded model: give init_from"):
+        TrainConfig(stage="instruct", out="runs/x", data=[str(tiny_records)], new_connector=True)

@@ -25,7 +25,7 @@ from ..motion.features import Normalizer, motion_features
 from ..motion.motion import Motion
 from ..video.estimator import MotionEstimator
 from ..video.io import read_video
-from .configuration import LlamoConfig, VideoConfig
+from .configuration import ConnectorConfig, LlamoConfig, VideoConfig
 from .connectors import (
     ConnectorOutput,
     MotionInputs,
@@ -110,6 +110,16 @@ class LlamoModel(nn.Module):
         v = self.config.video
         pixels, _ = read_video(video, num_frames=v.num_frames, size=v.image_size)  # [N, S, S, 3] uint8
         return torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255.0
+
+    def replace_connector(self, connector: ConnectorConfig) -> None:
+        """A fresh connector of `connector`'s kind over the same trained motion encoder (encoder, enhancer,
+        normaliser and LLM kept): connectors compared on one encoder. Only between kinds that read the encoder."""
+        if not (uses_motion_encoder(self.config) and uses_motion_encoder(LlamoConfig(connector=connector))):
+            raise ConfigError(f"a {self.config.connector.kind} model's connector cannot become {connector.kind}: "
+                              "replace_connector swaps among cross_talker, uniform and all_frames (the connectors "
+                              "that read the motion encoder)")
+        self.config.connector = connector
+        self.connector = build_connector(self.config, self.llm.config.hidden_size, 0).to(self.device)
 
     def add_video_branch(self, video: VideoConfig) -> None:
         """Give a model trained without video a video encoder and the Enhancer's video branch (LLaMo's Motion

@@ -4,9 +4,12 @@ instruction-tuning snapshots evaluated on each test file, and one table and curv
     llamo compare --data data/seven --out runs/compare --connectors cross_talker,all_frames --seeds 0,1
 
 OUT/<connector>/seed<k>/ is a pipeline run (pipeline.plan with the same Recipe for all), whose instruct stage
-also saves model folders at 25/50/75 % of its steps (TrainConfig.snapshots). OUT/<connector>/seed<k>/eval/
-step_NNNNNNN/ holds each point's predictions and metrics, prefill/ the prompt cost, each beside the settings
-that made it; OUT/report/ the tables and plots (eval/comparison.py), OUT/compare.yaml this run's resolved
+also saves model folders at 25/50/75 % of its steps (TrainConfig.snapshots). The connectors that read the
+motion encoder (cross_talker, uniform, all_frames) share one encoder per seed, OUT/encoder/seed<k>/ (and its
+cache of encoder outputs): each starts its next stage from it with a fresh connector of its own
+(TrainConfig.new_connector), so they differ only in the connector and the encoder is trained once.
+OUT/<connector>/seed<k>/eval/step_NNNNNNN/ holds each point's predictions and metrics, prefill/ the prompt cost,
+each beside the settings that made it; OUT/report/ the tables and plots (eval/comparison.py), OUT/compare.yaml this run's resolved
 settings. Running the command again continues: finished stages, evaluations and measurements are skipped, an
 interrupted stage resumes from its checkpoint.
 """
@@ -23,9 +26,11 @@ import yaml
 from ..errors import ConfigError, DataError
 from ..eval.comparison import RunResult, summarize, write_comparison
 from .checkpoint import checkpoints
+from .config import TrainConfig
 from .pipeline import STAGE_CONFIGS, Pipeline, Recipe, plan, run_pipeline
 
 SETTINGS, RESULT = "settings.yaml", "result.json"
+SHARED_ENCODER = ("cross_talker", "uniform", "all_frames")  # the connectors that read one trained motion encoder
 
 
 @dataclass
@@ -58,7 +63,8 @@ class CompareConfig:
 
 
 def plan_run(cfg: CompareConfig, connector: str, seed: int) -> Pipeline:
-    """The `llamo train --data` pipeline of one connector and seed, its instruct stage saving snapshots."""
+    """The `llamo train --data` pipeline of one connector and seed, its instruct stage saving snapshots; for a
+    connector that reads the motion encoder, its encoder stage is the seed's shared one (`share_encoder`)."""
     pipeline = plan(cfg.data, Path(cfg.out) / connector / f"seed{seed}", connector, None, cfg.recipe, seed,
                     cfg.overrides)
     if not pipeline.test_files:
@@ -66,7 +72,23 @@ def plan_run(cfg: CompareConfig, connector: str, seed: int) -> Pipeline:
                         "the folder (e.g. test.json, qa_test.json)")
     stages = [dataclasses.replace(s, snapshots=cfg.snapshots) if s.stage == "instruct" else s
               for s in pipeline.stages]
+    if connector in SHARED_ENCODER:
+        stages = share_encoder(cfg, seed, stages)
     return dataclasses.replace(pipeline, stages=stages)
+
+
+def share_encoder(cfg: CompareConfig, seed: int, stages: list[TrainConfig]) -> list[TrainConfig]:
+    """`stages` with its encoder stage replaced by the seed's shared one (planned for cross_talker, so the same
+    for every connector) and the next stage starting from that encoder with a fresh connector of its own kind
+    (as its own encoder stage would have built it); every stage reads the shared encoder's cache."""
+    shared = plan(cfg.data, Path(cfg.out) / "encoder" / f"seed{seed}", SHARED_ENCODER[0], None, cfg.recipe, seed,
+                  cfg.overrides).stages[0]
+    own, following, *rest = stages
+    cache = {"encoder_cache": str(Path(shared.out).parent / "encoder_cache")}
+    model = dataclasses.replace(following.model, connector=own.model.connector)
+    following = dataclasses.replace(following, init_from=str(Path(shared.out) / "model"), new_connector=True,
+                                    model=model, **(cache if following.encoder_cache else {}))
+    return [shared, following, *(dataclasses.replace(s, **cache) if s.encoder_cache else s for s in rest)]
 
 
 def once(folder: Path, settings: dict, compute: Callable[[Path], dict]) -> dict:

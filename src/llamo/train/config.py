@@ -36,6 +36,9 @@ class TrainConfig:
     # the system message the model is trained with from this stage on (llm.system_prompt; a prompt, not a weight,
     # so a loaded model may change it: "" drops SmolLM2's default one); None keeps the model's own
     system_prompt: str | None = None
+    # the loaded model (init_from) gets a fresh connector of model.connector's kind over its trained encoder, so
+    # connectors are compared on one encoder (LlamoModel.replace_connector; cross_talker, uniform, all_frames)
+    new_connector: bool = False
     trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
     lr: float = 1e-4
     # multipliers of `lr` per group or per module path, e.g. {lora: 0.5} or {connector.talker.sum_pool: 0.1}
@@ -94,6 +97,9 @@ class TrainConfig:
         if (self.task_repeat or self.tasks) and self.stage == "encoder":
             raise ConfigError("task_repeat and tasks pick question records; the encoder stage reads motions: "
                               "remove them")
+        if self.new_connector and self.init_from is None:
+            raise ConfigError("new_connector replaces the connector of a loaded model: give init_from (a model "
+                              "folder whose encoder it reads), or drop new_connector")
         if self.max_frames is not None and self.max_frames < 2:
             raise ConfigError(f"max_frames={self.max_frames}: accepted an integer >= 2, or null (the model's own)")
         if any(not 0 < share < 1 for share in self.snapshots):

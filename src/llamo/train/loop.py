@@ -65,8 +65,9 @@ class Run:
 
 
 def load_or_build(cfg: TrainConfig) -> LlamoModel:
-    """The stage's starting model: a fresh one, or the previous stage's, with LoRA switched on and a video branch
-    added (LlamoModel.add_video_branch) if the stage asks for them."""
+    """The stage's starting model: a fresh one, or the previous stage's, with a fresh connector
+    (LlamoModel.replace_connector), LoRA switched on and a video branch added (LlamoModel.add_video_branch) if the
+    stage asks for them; max_frames and the system message set where the stage gives them."""
     model = build_model(cfg.model) if cfg.init_from is None else LlamoModel.from_pretrained(cfg.init_from)
     if cfg.max_frames is not None:
         model.config.max_frames = cfg.max_frames
@@ -75,6 +76,8 @@ def load_or_build(cfg: TrainConfig) -> LlamoModel:
         model.processor.system = cfg.system_prompt
     if cfg.init_from is None:
         return model
+    if cfg.new_connector:
+        model.replace_connector(cfg.model.connector)
     if cfg.model.video.encoder != "none" and model.video_encoder is None:
         model.add_video_branch(cfg.model.video)
     lora = cfg.model.llm
