@@ -10,8 +10,8 @@ cache of encoder outputs): each starts its next stage from it with a fresh conne
 (TrainConfig.new_connector), so they differ only in the connector and the encoder is trained once.
 OUT/<connector>/seed<k>/eval/step_NNNNNNN/ holds each point's predictions and metrics, prefill/ the prompt cost,
 each beside the settings that made it; OUT/report/ the tables and plots (eval/comparison.py), OUT/compare.yaml
-this run's resolved settings. Running the command again continues: finished stages, evaluations and measurements are skipped, an
-interrupted stage resumes from its checkpoint.
+this run's resolved settings. Running the command again continues: finished stages, evaluations and
+measurements are skipped, an interrupted stage resumes from its checkpoint.
 """
 
 import dataclasses
