@@ -13,6 +13,8 @@ from PIL import Image
 from llamo.cli import COMMANDS, build_parser, main
 from llamo.cli import run as console_command
 from tests.conftest import walking_joints
+from tests.motion.formats.test_asf_amc import write_clip
+from tests.motion.formats.test_bvh import cmu_bvh
 
 
 def leaf_commands(parser: argparse.ArgumentParser, prefix=()) -> set[tuple[str, ...]]:
@@ -48,6 +50,43 @@ def test_render_and_convert(tmp_path, capsys):
     assert Image.open(tmp_path / "w.gif").n_frames == 21
     assert main(["data", "convert", str(tmp_path / "walk.npy"), "--fps", "30", "--out", str(tmp_path / "c.npy")]) == 0
     assert np.load(tmp_path / "c.npy").shape == (21, 22, 3)
+
+
+def test_a_folder_converts_file_by_file_and_reports_what_it_skipped(tmp_path, capsys):
+    source, out = tmp_path / "takes", tmp_path / "canonical"
+    (source / "cmu" / "07").mkdir(parents=True)
+    write_clip(source / "cmu" / "07", frames=120)  # 07.asf + 07_05.amc: 1 s at 120 fps
+    (source / "walk.bvh").write_text(cmu_bvh())  # 31 frames at 30 fps
+    np.save(source / "kick.npy", walking_joints(20))
+    (source / "broken.bvh").write_text("HIERARCHY\nROOT Hips {\n")
+    (source / "README.txt").write_text("CMU Graphics Lab Motion Capture Database\n")
+    assert main(["data", "convert", str(source), "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "3 motions converted, 2 skipped" in printed and "skipped broken.bvh:" in printed
+    assert np.load(out / "cmu" / "07" / "07_05.npy").shape == (20, 22, 3)
+    assert np.load(out / "walk.npy").shape == (21, 22, 3) and np.load(out / "kick.npy").shape == (20, 22, 3)
+    report = json.loads((out / "convert.json").read_text())
+    assert [c["source"] for c in report["converted"]] == ["cmu/07/07_05.amc", "kick.npy", "walk.bvh"]
+    assert report["converted"][0]["source_fps"] == 120
+    assert sorted(f["source"] for f in report["failed"]) == ["README.txt", "broken.bvh"]
+    assert not list(out.rglob("*.tmp*")), "nothing half-written"
+
+
+def test_folder_conversion_errors_name_the_problem(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["data", "convert", str(tmp_path / "empty"), "--out", str(tmp_path / "o1")]) == 2
+    assert "no motion files; accepted: .npy, .bvh, .amc" in capsys.readouterr().err
+    (tmp_path / "two").mkdir()
+    np.save(tmp_path / "two" / "walk.npy", walking_joints(10))
+    (tmp_path / "two" / "walk.bvh").write_text(cmu_bvh())
+    assert main(["data", "convert", str(tmp_path / "two"), "--out", str(tmp_path / "o2")]) == 2
+    assert "would both be written to" in capsys.readouterr().err and not (tmp_path / "o2").exists()
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "x.bvh").write_text("not a bvh")
+    assert main(["data", "convert", str(tmp_path / "bad"), "--out", str(tmp_path / "o3")]) == 2
+    assert "none of its 1 motion files could be read" in capsys.readouterr().err
+    assert main(["data", "convert", str(tmp_path / "two"), "--out", str(tmp_path / "o4"), "--skeleton", "x.asf"]) == 2
+    assert "in a folder each .amc finds its own .asf" in capsys.readouterr().err
 
 
 def test_user_errors_exit_2_with_a_message(tmp_path, capsys):

@@ -54,12 +54,28 @@ def data_estimate(args: argparse.Namespace) -> None:
 
 
 def data_convert(args: argparse.Namespace) -> None:
-    """Convert any motion file (HumanML3D/BABEL/BlazePose .npy, BVH, ASF/AMC, DeepMimic) to canonical .npy."""
+    """Convert any motion file (HumanML3D/BABEL/BlazePose .npy, BVH, ASF/AMC, DeepMimic) to canonical .npy, or
+    every motion file under a folder into the folder --out (motion/convert.py)."""
     from ..motion.io import load_motion, save_motion
 
+    if args.motion.is_dir():
+        return convert_folder(args)
     motion = load_motion(args.motion, fps=args.fps, format=args.format, skeleton=args.skeleton)
     save_motion(motion, args.out)
     print(f"{args.out}: {motion.num_frames} frames at 20 fps ({motion.duration:.2f} s)")
+
+
+def convert_folder(args: argparse.Namespace) -> None:
+    from ..motion.convert import REPORT, convert_folder
+
+    if args.skeleton is not None:
+        raise LlamoError("--skeleton names one .amc file's skeleton; in a folder each .amc finds its own .asf "
+                         "(<name>.asf, the subject's <07>.asf or the only .asf beside it)")
+    done = convert_folder(args.motion, args.out, fps=args.fps, format=args.format)
+    for failed in done.failed:
+        print(f"skipped {failed['source']}: {failed['error']}")
+    print(f"{args.out}: {len(done.converted)} motions converted, {len(done.failed)} skipped (list: "
+          f"{args.out / REPORT})")
 
 
 def render(args: argparse.Namespace) -> None:
@@ -118,7 +134,8 @@ def add_estimate_args(p: argparse.ArgumentParser) -> None:
 
 def add_convert_args(p: argparse.ArgumentParser) -> None:
     add_motion_source(p)
-    p.add_argument("--out", type=Path, required=True, help="canonical .npy to write")
+    p.add_argument("--out", type=Path, required=True, help="canonical .npy to write (a folder for a folder: every "
+                   "motion file under it, at the same relative path, and convert.json listing what was skipped)")
 
 
 def add_render_args(p: argparse.ArgumentParser) -> None:
