@@ -142,8 +142,8 @@ def test_an_upload_without_a_name_is_422_with_an_error_body(server):
     response = httpx.post(f"{server}/api/motions", content=npy_bytes(np.zeros((20, 22, 3), np.float32)), timeout=10)
     assert response.status_code == 422
     assert response.json() == {"error": "malformed request: query parameter 'name' is missing; expected POST "
-                                        "/api/motions?name=FILE (a plain file name with its suffix) with the file as "
-                                        "the body"}
+                                        "/api/motions?name=FILE (a plain file name with its suffix; for an .amc also "
+                                        "skeleton=ID of its uploaded .asf) with the file as the body"}
 
 
 @pytest.mark.parametrize("method, path, status", [("GET", "/api/nothing", 404), ("PUT", "/api/motions", 405)])
