@@ -220,3 +220,20 @@ def test_a_connector_is_replaced_over_the_same_encoder_and_only_among_encoder_re
     assert all(torch.equal(v, model.motion_encoder.state_dict()[k]) for k, v in encoder.items())
     with pytest.raises(ConfigError, match="cannot become vq_tokens: replace_connector swaps among cross_talker"):
         model.replace_connector(tiny_config("vq_tokens").connector)
+
+
+@pytest.mark.parametrize("kind", ["cross_talker", "uniform"])
+def test_k_is_set_on_a_built_model_and_the_prompt_follows(kind):
+    torch.manual_seed(0)
+    model = build_model(tiny_config(kind)).eval()
+    model.set_num_tokens(6)
+    batch = examples(model, lengths=(30, 45))
+    assert (batch["input_ids"] == model.placeholder_id).sum(1).tolist() == [6, 6]
+    assert model(**batch).token_mask.sum(1).tolist() == [6, 6]
+    with pytest.raises(ConfigError, match="num_tokens=0 for a"):
+        model.set_num_tokens(0)
+
+
+def test_k_is_refused_where_the_token_count_is_not_k():
+    with pytest.raises(ConfigError, match="num_tokens=8 for a all_frames connector; accepted: K >= 1 for"):
+        build_model(tiny_config("all_frames")).set_num_tokens(8)

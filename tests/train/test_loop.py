@@ -41,14 +41,15 @@ def test_gradient_checkpointing_and_accumulation_keep_the_result(tmp_path, tiny_
 
 
 def test_a_stage_may_set_how_many_frames_a_loaded_model_reads(tmp_path, tiny_records):
-    """max_frames and the system message are settings, not weights: a continued stage may change them, None keeps
-    them."""
+    """max_frames, K and the system message are settings, not weights: a continued stage may change them, None
+    keeps them."""
     torch.manual_seed(0)
     build_model(tiny_config()).save_pretrained(tmp_path / "model")
     cfg = TrainConfig(stage="instruct", out=str(tmp_path / "run"), data=[str(tiny_records)],
                       init_from=str(tmp_path / "model"), max_frames=800)
     assert load_or_build(cfg).config.max_frames == 800
     assert load_or_build(dataclasses.replace(cfg, max_frames=None)).config.max_frames == 400
+    assert load_or_build(dataclasses.replace(cfg, num_tokens=24)).config.connector.num_tokens == 24
     for system in (None, ""):  # the system message: None keeps the model's own (the template's default)
         model = load_or_build(dataclasses.replace(cfg, system_prompt=system))
         assert model.config.llm.system_prompt == system and model.processor.system == system

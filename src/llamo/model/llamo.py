@@ -8,6 +8,7 @@ normalizer.json, tokenizer files, adapter_model.safetensors + adapter_config.jso
 randomly initialised LM, llm/ with its base weights. The frozen pretrained LM itself is never copied.
 """
 
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,6 +121,15 @@ class LlamoModel(nn.Module):
                               "that read the motion encoder)")
         self.config.connector = connector
         self.connector = build_connector(self.config, self.llm.config.hidden_size, 0).to(self.device)
+
+    def set_num_tokens(self, num_tokens: int) -> None:
+        """K, the motion tokens a cross_talker or uniform connector hands over (no weight depends on it)."""
+        kind = self.config.connector.kind
+        if kind not in ("cross_talker", "uniform") or num_tokens < 1:
+            raise ConfigError(f"num_tokens={num_tokens} for a {kind} connector; accepted: K >= 1 for cross_talker "
+                              "and uniform (the others' token counts follow the motion or the codebook)")
+        self.config.connector = dataclasses.replace(self.config.connector, num_tokens=num_tokens)
+        (self.connector.talker if kind == "cross_talker" else self.connector).num_tokens = num_tokens
 
     def add_video_branch(self, video: VideoConfig) -> None:
         """Give a model trained without video a video encoder and the Enhancer's video branch (LLaMo's Motion

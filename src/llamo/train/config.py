@@ -39,6 +39,9 @@ class TrainConfig:
     # the loaded model (init_from) gets a fresh connector of model.connector's kind over its trained encoder, so
     # connectors are compared on one encoder (LlamoModel.replace_connector; cross_talker, uniform, all_frames)
     new_connector: bool = False
+    # K, the motion tokens of a cross_talker or uniform connector, for a loaded model too (no weight depends on
+    # it; LlamoModel.set_num_tokens); None keeps the model's own
+    num_tokens: int | None = None
     trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
     lr: float = 1e-4
     # multipliers of `lr` per group or per module path, e.g. {lora: 0.5} or {connector.talker.sum_pool: 0.1}

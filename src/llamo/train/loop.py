@@ -78,6 +78,8 @@ def load_or_build(cfg: TrainConfig) -> LlamoModel:
         return model
     if cfg.new_connector:
         model.replace_connector(cfg.model.connector)
+    if cfg.num_tokens is not None:
+        model.set_num_tokens(cfg.num_tokens)
     if cfg.model.video.encoder != "none" and model.video_encoder is None:
         model.add_video_branch(cfg.model.video)
     lora = cfg.model.llm
