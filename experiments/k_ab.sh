@@ -1,5 +1,5 @@
 #!/bin/bash
-# Issue 13/15: is K the ceiling? From the continuation's 25 % snapshot, 400 instruct steps with K = 16 and with
+# Issue 13/15 (docs/corpus.md): is K the ceiling? From the continuation's 25 % snapshot, 400 instruct steps with K = 16 and with
 # K = 32 (same data, seed, schedule), each scored on a stratified sample of its training questions (fit300) and
 # on test_seen's sample.
 cd /work/main
