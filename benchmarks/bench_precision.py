@@ -9,12 +9,11 @@ a training run, not a benchmark: benchmarks/RESULTS.md gives both.
 """
 
 import contextlib
-import statistics
-import time
 
 import torch
 from common import (
     add_smollm2_args,
+    alternating_medians,
     instruct_training,
     make_batch,
     motions,
@@ -36,16 +35,9 @@ def main() -> None:
     optimizer = instruct_training(model)
     batch = make_batch(model, motions(args.frames, args.batch_size))
     step = training_step(model, optimizer, batch, torch.device("cpu"))
-    contexts = {"fp32": contextlib.nullcontext, "bf16": lambda: torch.autocast("cpu", dtype=torch.bfloat16)}
-    times = {name: [] for name in contexts}
-    for name, make in contexts.items():  # warm-up, untimed
-        step(make())
-    for _ in range(args.repeats):  # alternating, so the machine's load hits both alike
-        for name, make in contexts.items():
-            start = time.perf_counter()
-            step(make())
-            times[name].append(time.perf_counter() - start)
-    fp32, bf16 = (statistics.median(times[n]) for n in ("fp32", "bf16"))
+    medians = alternating_medians({"fp32": lambda: step(contextlib.nullcontext()),
+                                   "bf16": lambda: step(torch.autocast("cpu", dtype=torch.bfloat16))}, args.repeats)
+    fp32, bf16 = medians["fp32"], medians["bf16"]
     print(f"train step, batch {args.batch_size} x {args.frames} frames ({args.connector}): fp32 {fp32:.2f} s "
           f"| bf16 autocast {bf16:.2f} s | fp32 / bf16 {fp32 / bf16:.2f}x")
 

@@ -11,11 +11,18 @@ the prompt lengths, the medians and default / empty.
 """
 
 import contextlib
-import statistics
-import time
 
 import torch
-from common import add_smollm2_args, instruct_training, make_batch, motions, parser, smollm2_model, training_step
+from common import (
+    add_smollm2_args,
+    alternating_medians,
+    instruct_training,
+    make_batch,
+    motions,
+    parser,
+    smollm2_model,
+    training_step,
+)
 
 from llamo.train.precision import has_fast_bf16
 
@@ -39,15 +46,9 @@ def main() -> None:
         lengths[name] = int(batch["input_ids"].shape[1])
         steps[name] = training_step(model, optimizer, batch, torch.device("cpu"))
     context = (lambda: torch.autocast("cpu", dtype=torch.bfloat16)) if bf16 else contextlib.nullcontext
-    times = {name: [] for name in SYSTEMS}
-    for step in steps.values():  # warm-up, untimed
-        step(context())
-    for _ in range(args.repeats):  # alternating, so the machine's load hits both alike
-        for name, step in steps.items():
-            start = time.perf_counter()
-            step(context())
-            times[name].append(time.perf_counter() - start)
-    default, empty = (statistics.median(times[n]) for n in SYSTEMS)
+    medians = alternating_medians({name: lambda step=step: step(context()) for name, step in steps.items()},
+                                  args.repeats)
+    default, empty = (medians[name] for name in SYSTEMS)
     print(f"train step, batch {args.batch_size} x {args.frames} frames ({args.connector}), prompt + answer tokens "
           f"{lengths['default system message']} / {lengths['empty system message']}: default {default:.2f} s | "
           f"empty {empty:.2f} s | default / empty {default / empty:.2f}x")

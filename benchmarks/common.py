@@ -11,7 +11,9 @@ import argparse
 import contextlib
 import os
 import platform
+import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -110,6 +112,20 @@ def seconds_per_call(fn, steps: int, warmup: int, device: torch.device = torch.d
         fn()
     synchronize(device)
     return (time.perf_counter() - start) / steps
+
+
+def alternating_medians(calls: dict[str, Callable[[], None]], repeats: int) -> dict[str, float]:
+    """Median wall seconds of each call, one untimed warm-up each, then `repeats` rounds in turn, so the
+    machine's load hits every call alike."""
+    for call in calls.values():
+        call()
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeats):
+        for name, call in calls.items():
+            start = time.perf_counter()
+            call()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) for name, t in times.items()}
 
 
 def matmul_flops(device: torch.device) -> float:
