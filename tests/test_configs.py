@@ -58,6 +58,16 @@ def test_overrides_and_errors(tmp_path):
         load_config("instruct", ["model.connector.kind=qformer"])
 
 
+def test_exponent_numbers_are_numbers_in_overrides_and_files(tmp_path):
+    """PyYAML reads 1e-4 as a string (YAML 1.1 wants a dot); a config would then carry lr='1e-4'."""
+    cfg = load_config("instruct", ["lr=1e-4", "weight_decay=2E-2", "steps=100"])
+    assert cfg.lr == 1e-4 and cfg.weight_decay == 0.02 and cfg.steps == 100 and isinstance(cfg.steps, int)
+    path = tmp_path / "mine.yaml"
+    path.write_text("base: instruct\nlr: 3e-4\nout: runs/x\nsystem_prompt: 1e5 words\n")
+    cfg = load_config(str(path))
+    assert cfg.lr == 3e-4 and cfg.system_prompt == "1e5 words"
+
+
 def test_part_pooling_without_parts_is_refused():
     from llamo.model.configuration import ConnectorConfig
 

@@ -52,10 +52,22 @@ def test_a_small_build_is_deterministic(corpus, tmp_path):
 
 
 def test_split_files_follow_the_trainer_naming_rule(corpus):
-    assert split_files(corpus, "train") == [corpus / "train.json"]
+    assert split_files(corpus, "train") == [corpus / "captions_train.json", corpus / "train.json"]
     assert [f.stem for f in split_files(corpus, "test")] == sorted(s for s in SPLITS if s != "train")
     card = json.loads((corpus / "card.json").read_text())
     assert card["records"] == {s: len(records(corpus, s)) for s in SPLITS}
+
+
+def test_every_training_motion_has_one_caption_its_describe_answer(corpus):
+    captions = load_records(corpus / "captions_train.json")
+    trained = records(corpus, "train")
+    assert sorted(r.motion for r in captions) == sorted({r.motion for r in trained})
+    described = {r.motion: r.meta["answer"] for r in trained if r.meta["task"] == "describe"}
+    assert described
+    for r in captions:
+        assert r.meta["task"] == "caption" and r.conversations[0].text.startswith("<motion>\n")
+        assert r.conversations[1].text == r.meta["answer"] and r.meta["answer"].startswith("The person ")
+        assert described.get(r.motion, r.meta["answer"]) == r.meta["answer"]
 
 
 def test_lengths_stay_within_2_to_40_seconds(corpus):

@@ -125,6 +125,15 @@ def test_the_recipe_repeats_tasks_where_the_folder_has_them(folder):
     assert plan(folder, recipe=Recipe(min_steps=1, task_repeat={"count": 4})).stages[-1].task_repeat == {}
 
 
+def test_a_task_repeat_override_reaches_the_question_stages_only(folder):
+    encoder, instruct = plan(folder, recipe=Recipe(min_steps=1), overrides=["task_repeat.count=3", "lr=1e-4"]).stages
+    assert instruct.task_repeat == {"count": 3} and encoder.task_repeat == {}
+    assert instruct.lr == encoder.lr == 1e-4, "the other overrides still reach every stage"
+    for bad in ("task_repeat.count=0", "task_repeat.count=two"):
+        with pytest.raises(ConfigError, match="whole number >= 1"):
+            plan(folder, overrides=[bad])
+
+
 def test_a_count_readout_may_come_first_and_has_a_folder_of_its_own(folder):
     recipe = Recipe(min_steps=1, readout_epochs=4, count_readout_epochs=18, task_repeat={"count": 4})
     encoder, count, readout, instruct = plan(folder, folder.parent / "run", recipe=recipe).stages

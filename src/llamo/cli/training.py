@@ -50,7 +50,8 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=float, default=1.0, help="with --data: scales every stage's steps")
     p.add_argument("--seed", type=int, default=0, help="with --data: the seed of every stage")
     p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. steps=100 out=runs/try (with --data, "
-                   "the pipeline sets data, out, init_from, seed and steps itself)")
+                   "the pipeline sets data, out, init_from, seed and steps itself; task_repeat.TASK=N goes to the "
+                   "stages that read questions)")
 
 
 def evaluate(args: argparse.Namespace) -> None:

@@ -5,7 +5,9 @@
 Plans every motion of the six splits in this process, realises them in worker processes (motions/<id>.npy, (T,
 22, 3) float32 at 20 fps), asks each motion's questions with a per-split balancer, and writes train.json,
 test_seen.json, test_new_phrasing.json, test_new_combo.json, test_real.json, test_long.json, timelines.json and
-the card. Built beside OUT and renamed into place, so an interrupted build never leaves half a corpus.
+the card, and captions_train.json: one caption record per training motion (meta.task "caption", the describe
+sentence), which the encoder stage's motion–caption contrastive loss and the align stage learn from. Built
+beside OUT and renamed into place, so an interrupted build never leaves half a corpus.
 """
 
 import json
@@ -19,6 +21,7 @@ import numpy as np
 
 from ..atomic import atomic_write
 from ..data.clips import load_clips
+from ..data.questions import ask as phrase
 from ..data.schema import MOTION_TOKEN, Record, Turn, save_records
 from ..errors import DataError
 from ..motion.io import save_motion
@@ -27,7 +30,7 @@ from .assemble import Event, realise
 from .card import write_card
 from .estimate import Estimator
 from .plan import MAX_S, SIZES, SPLITS, CorpusPlan, plan_split, shortened
-from .questions import FPS, Balancer, Question, candidates, select
+from .questions import FPS, Balancer, Question, candidates, describe, select
 
 QUESTIONS_PER_MOTION = 6
 
@@ -100,6 +103,18 @@ def ask(split: str, results: list, seed: int) -> list[Record]:
     return records
 
 
+def caption_records(results: list, seed: int) -> list[Record]:
+    """One caption record per realised motion: its describe sentence, asked with one of the caption phrasings."""
+    def record(plan: CorpusPlan, events: tuple[Event, ...]) -> Record:
+        rng = np.random.default_rng([seed, SPLITS.index(plan.split), plan.seed, 1])
+        text = describe(events)
+        turns = (Turn("human", f"{MOTION_TOKEN}\n{phrase(rng, 'caption')}"), Turn("gpt", text))
+        return Record(id=f"{plan.id}_caption", conversations=turns, motion=f"motions/{plan.id}.npy",
+                      meta={"task": "caption", "answer": text, "motion_id": plan.id})
+
+    return [record(plan, events) for plan, events, _, _ in results]
+
+
 def timeline(plan: CorpusPlan, events: tuple[Event, ...], frames: int, height: float) -> dict:
     return {"frames": frames, "fps": FPS, "body_height": round(height, 4), "heading": plan.heading,
             "pieces": [{"action": p.action, "join": p.join, "amount": p.amount,
@@ -126,6 +141,8 @@ def build_corpus(cfg: CorpusConfig) -> Path:
         done = [r for r in results if r[0].split == split]
         records[split] = ask(split, done, cfg.seed)
         save_records(records[split], staging / f"{split}.json")
+        if split == "train":
+            save_records(caption_records(done, cfg.seed), staging / "captions_train.json")
         timelines.update({r[0].id: timeline(*r) for r in done})
     text = json.dumps(timelines, separators=(",", ":")) + "\n"
     atomic_write(staging / "timelines.json", lambda f: f.write(text.encode("utf-8")))

@@ -79,6 +79,8 @@ def card_markdown(card: dict) -> str:
     lines = [
         f"# {card['name']}", "", "Motion QA over synthetic and real motion composed into 1-6 action sequences.", "",
         f"Built with `{card['build_command']}`.", "",
+        "`captions_train.json` holds one caption per training motion (its describe sentence), for the encoder's "
+        "motion-caption contrastive loss and alignment.", "",
         "| task | " + " | ".join(splits) + " |", "|---|" + "---|" * len(splits),
         *[f"| {t} | " + " | ".join(str(card["tasks"][s].get(t, 0)) for s in splits) + " |" for t in tasks],
         "| **questions** | " + " | ".join(str(card["records"][s]) for s in splits) + " |",

@@ -6,6 +6,7 @@ The resolved config (after overrides and derivations) is written beside every ou
 """
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -122,9 +123,19 @@ def packaged_configs() -> dict[str, Path]:
     return {p.relative_to(root).with_suffix("").as_posix(): p for p in sorted(root.rglob("*.yaml"))}
 
 
+class ConfigLoader(yaml.SafeLoader):
+    """YAML's safe loader that also reads `1e-4` as a number: PyYAML follows YAML 1.1, where a float needs a dot,
+    so `lr=1e-4` would otherwise arrive as the string '1e-4'."""
+
+
+ConfigLoader.add_implicit_resolver("tag:yaml.org,2002:float",
+                                   re.compile(r"^[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)[eE][-+]?[0-9]+$"),
+                                   list("-+0123456789."))
+
+
 def parse_value(text: str):
     """An override's value, typed by YAML (numbers, booleans, lists, null)."""
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=ConfigLoader)
 
 
 def apply_override(data: dict, key: str, value) -> None:
@@ -151,7 +162,7 @@ def read_yaml(name_or_path: str) -> dict:
     path = configs.get(name_or_path) or Path(name_or_path)
     if not path.is_file():
         raise ConfigError(f"no config {name_or_path!r}; packaged: {sorted(configs)} or a YAML file path")
-    data = yaml.safe_load(path.read_text()) or {}
+    data = yaml.load(path.read_text(), Loader=ConfigLoader) or {}
     base = data.pop("base", None)
     return merge(read_yaml(base), data) if base else data
 
