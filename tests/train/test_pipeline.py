@@ -134,6 +134,17 @@ def test_a_task_repeat_override_reaches_the_question_stages_only(folder):
             plan(folder, overrides=[bad])
 
 
+def test_recipe_overrides_set_the_stage_budgets(folder):
+    encoder, instruct = plan(folder, recipe=Recipe(min_steps=1)).stages
+    scaled = plan(folder, recipe=Recipe(min_steps=1), overrides=["recipe.encoder_epochs=4", "recipe.instruct_epochs=1"])
+    assert scaled.stages[0].steps == math.ceil(encoder.steps / 4)
+    assert scaled.stages[1].steps == math.ceil(instruct.steps / 2)
+    for bad in ("recipe.encoder_epoch=4", "recipe.instruct_epochs=two", "recipe.min_steps=1.5",
+                "recipe.align_epochs=-1", "recipe.instruct_epochs"):
+        with pytest.raises(ConfigError, match="recipe.FIELD=NUMBER"):
+            plan(folder, overrides=[bad])
+
+
 def test_a_count_readout_may_come_first_and_has_a_folder_of_its_own(folder):
     recipe = Recipe(min_steps=1, readout_epochs=4, count_readout_epochs=18, task_repeat={"count": 4})
     encoder, count, readout, instruct = plan(folder, folder.parent / "run", recipe=recipe).stages

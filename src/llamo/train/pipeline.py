@@ -45,7 +45,8 @@ BUILT_ONCE = ("model.connector.", "model.motion_encoder.", "model.video.", "mode
 # connector that instruction tuning no longer moved; these stages are then skipped, or (Recipe.readout_epochs > 0)
 # replaced by the answer read-out (train/readout.py).
 CAPTION_FREE = {"cpu/align": "cpu/align_readout"}
-REPEAT = "task_repeat."  # an override prefix the pipeline reads itself (recipe_repeats)
+REPEAT = "task_repeat."  # override prefixes the pipeline reads itself (recipe_overrides)
+RECIPE = "recipe."  # e.g. recipe.encoder_epochs=4: a Recipe field (passes, min_steps), not a stage setting
 CONTINUE_CONFIG = "cpu/instruct"  # --from MODEL: instruction tuning only, on the model's own connector
 
 
@@ -163,16 +164,26 @@ def stage_names(names: tuple[str, ...], counts: RecordCounts, recipe: Recipe) ->
     return stages
 
 
-def recipe_repeats(recipe: Recipe, overrides) -> tuple[Recipe, list[str]]:
-    """`task_repeat.TASK=N` overrides go to the recipe, which gives them to the stages that read questions (a
-    stage that reads motions refuses them); the other overrides are returned for every stage."""
-    repeats = {o.split("=", 1)[0].removeprefix(REPEAT): o.split("=", 1)[1] for o in overrides if o.startswith(REPEAT)}
+def recipe_overrides(recipe: Recipe, overrides) -> tuple[Recipe, list[str]]:
+    """`task_repeat.TASK=N` and `recipe.FIELD=X` overrides go to the recipe (repeats reach only the stages that read
+    questions: a stage that reads motions refuses them); the other overrides are returned for every stage."""
+    split = [(o.split("=", 1) + [""])[:2] for o in overrides if o.startswith((REPEAT, RECIPE))]
+    repeats = {k.removeprefix(REPEAT): v for k, v in split if k.startswith(REPEAT)}
     bad = {task: times for task, times in repeats.items() if not times.isdigit() or int(times) < 1}
     if bad:
         raise ConfigError(f"task_repeat: {bad}; each repeat is a whole number >= 1, e.g. task_repeat.count=3")
-    repeats = {task: int(times) for task, times in repeats.items()}
-    rest = [o for o in overrides if not o.startswith(REPEAT)]
-    return dataclasses.replace(recipe, task_repeat={**recipe.task_repeat, **repeats}), rest
+    given = {k.removeprefix(RECIPE): v for k, v in split if k.startswith(RECIPE)}
+    numbers = {f.name: f.type for f in dataclasses.fields(Recipe) if f.type in (float, int)}
+    try:
+        fields = {k: numbers[k](v) for k, v in given.items()}
+    except (KeyError, ValueError):
+        fields = {}
+    if len(fields) < len(given) or any(v < 0 for v in fields.values()):
+        raise ConfigError(f"recipe overrides {[o for o in overrides if o.startswith(RECIPE)]}; accepted: "
+                          f"recipe.FIELD=NUMBER >= 0, FIELD one of {sorted(numbers)} (min_steps a whole number)")
+    task_repeat = {**recipe.task_repeat, **{task: int(times) for task, times in repeats.items()}}
+    rest = [o for o in overrides if not o.startswith((REPEAT, RECIPE))]
+    return dataclasses.replace(recipe, task_repeat=task_repeat, **fields), rest
 
 
 def plan(folder: str | Path | list, out: str | Path | None = None, connector: str = "cross_talker",
@@ -181,7 +192,7 @@ def plan(folder: str | Path | list, out: str | Path | None = None, connector: st
     """The stages `llamo train --data` runs, each a full TrainConfig (saved beside its outputs as usual). `folder`
     may be a list of folders: their training files train together and all their test files are evaluated."""
     folders, recipe = [Path(f) for f in (folder if isinstance(folder, list) else [folder])], recipe or Recipe()
-    recipe, overrides = recipe_repeats(recipe, overrides)
+    recipe, overrides = recipe_overrides(recipe, overrides)
     out = Path(out) if out else Path("runs") / "+".join(f.resolve().name for f in folders)
     found = [find_record_files(f) for f in folders]
     train_files, test_files = [f for t, _ in found for f in t], [f for _, t in found for f in t]
