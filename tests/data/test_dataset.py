@@ -18,7 +18,7 @@ class FakeProcessor:
 
     describe = None
 
-    def encode(self, conversations, num_frames, motion_text=None):
+    def encode(self, conversations, num_frames, motion_text=None, motion_frames=None):
         return Example([1], [1], [True])
 
 

@@ -102,3 +102,22 @@ def test_a_system_message_replaces_the_templates_default_and_carries_no_labels(s
     assert answer == [i for i, label in zip(before.input_ids, before.labels, strict=True) if label != IGNORE_INDEX]
     assert sum(after.instruction_mask) == sum(before.instruction_mask)  # the question, as before
     assert len(after.input_ids) < len(before.input_ids)
+
+
+def test_written_times_sit_before_each_placeholder_and_are_not_instruction(smollm2_tokenizer):
+    from llamo.model.configuration import LlamoConfig
+
+    config = LlamoConfig()  # K = 16 parts; the motion's own 20 fps frames, read whole up to max_frames
+    plain = LlamoProcessor(smollm2_tokenizer, "<|motion|>", lambda n: min(4, n))
+    timed = LlamoProcessor(smollm2_tokenizer, "<|motion|>", lambda n: min(4, n),
+                           token_times=lambda n, t: [0.0, 0.5, 1.0, 1.5, 2.0])
+    before, after = (p.encode(CONVERSATION[:2], num_frames=40) for p in (plain, timed))
+    text = smollm2_tokenizer.decode(after.input_ids)
+    assert "0.0 s<|motion|> 0.5 s<|motion|> 1.0 s<|motion|> 1.5 s<|motion|> 2.0 s\nWhat is the person doing?" in text
+    question = [i for i, m in zip(after.input_ids, after.instruction_mask, strict=True) if m]
+    assert question == [i for i, m in zip(before.input_ids, before.instruction_mask, strict=True) if m]
+    assert smollm2_tokenizer.decode(question).strip() == "What is the person doing?"
+    assert after.labels.count(IGNORE_INDEX) > before.labels.count(IGNORE_INDEX)  # times are prompt, never answer
+    assert config.token_times(40, 40)[:3] == [0.0, 0.15, 0.25] and config.token_times(40, 40)[-1] == 2.0
+    long = config.token_times(800, 1600)  # an 80 s motion read as 800 of its frames: times in its own seconds
+    assert long[:3] == [0.0, 5.0, 10.0] and long[-1] == 80.0 and len(long) == 17

@@ -237,3 +237,28 @@ def test_k_is_set_on_a_built_model_and_the_prompt_follows(kind):
 def test_k_is_refused_where_the_token_count_is_not_k():
     with pytest.raises(ConfigError, match="num_tokens=8 for a all_frames connector; accepted: K >= 1 for"):
         build_model(tiny_config("all_frames")).set_num_tokens(8)
+
+
+@pytest.mark.parametrize("selection", ["segments", "uniform"])
+def test_written_times_are_where_each_tokens_part_starts(selection):
+    """time_text: the prompt's times are the starts of the parts the connector pools or picks each token from."""
+    import re
+    from dataclasses import replace
+
+    config = tiny_config("uniform" if selection == "uniform" else "cross_talker")
+    config.connector = replace(config.connector, selection="segments")
+    torch.manual_seed(0)
+    model = build_model(config).eval()
+    model.set_time_text(True)
+    batch = examples(model, lengths=(30, 45))
+    out = model(**batch)
+    for row, (ids, frames) in enumerate(zip(batch["input_ids"], (30, 45), strict=True)):
+        times = model.config.token_times(frames, frames)  # 4 part starts, then the end
+        written = re.findall(r"(\d+\.\d) s", model.tokenizer.decode(ids))
+        assert written == [f"{t:.1f}" for t in times] and times[-1] == frames / 20
+        bounds = [round(t * 20) for t in times]  # each part's frames [a, b)
+        picked = out.frame_indices[row].tolist()
+        assert all(a <= f < b for f, a, b in zip(picked, bounds[:-1], bounds[1:], strict=True))
+        assert selection != "uniform" or picked == bounds[:-1]
+    with pytest.raises(ConfigError, match="time_text writes each token's time before the model runs"):
+        build_model(tiny_config("all_frames")).set_time_text(True)

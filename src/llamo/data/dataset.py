@@ -102,9 +102,11 @@ class ConversationDataset(Dataset):
         video = None
         if self.videos is not None and record.video:
             video = self.videos(resolve_media(root, record.video, str(root)))
-        enc = self.processor.encode(record.conversations, None if motion is None else len(motion), motion_text=text)
+        frames = self.features.frames[path] if path else None
+        enc = self.processor.encode(record.conversations, None if motion is None else len(motion), motion_text=text,
+                                    motion_frames=frames)
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=motion, hidden=hidden, video=video,
-                       motion_frames=self.features.frames[path] if path else None)
+                       motion_frames=frames)
 
     def answer_labels(self) -> list[list[int]]:
         """Each item's label ids (−100 outside the answers) without reading its motion: [L_i] per item."""

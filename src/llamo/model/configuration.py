@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..motion.features import FEATURE_DIM
+from ..motion.motion import CANONICAL_FPS
 
 CONNECTOR_KINDS = ("cross_talker", "uniform", "all_frames", "vq_tokens", "motion_text", "text_only")
 VIDEO_KINDS = ("none", "tiny", "hf")
@@ -61,6 +62,9 @@ class ConnectorConfig:
     max_window_ratio: float = 0.25  # largest local window, as a share of the motion length
     selection: str = "topk"  # Cross Talker: topk (as the paper) | segments (the best frame in each of K equal parts)
     time_stamps: bool = False  # Cross Talker tokens also carry where they sit and how long the motion is
+    # the prompt writes each token's start in seconds before it and the motion's end after the last (a prompt, not a
+    # weight; data/processor.py): cross_talker with selection=segments, or uniform, whose parts are known beforehand
+    time_text: bool = False
     part_pooling: bool = False  # Cross Talker: each kept frame plus the mean of its part (selection=segments)
     zero_init: bool = False  # Cross Talker: residual branches start at zero (fresh models; no effect on loading)
     sum_context: bool = False  # Cross Talker: every token also gets a question-weighted sum over frames (counts)
@@ -78,6 +82,11 @@ class ConnectorConfig:
             raise ConfigError(f"connector.selection={self.selection!r}; accepted: {SELECTIONS}")
         if self.sum_value not in SUM_VALUES:
             raise ConfigError(f"connector.sum_value={self.sum_value!r}; accepted: {SUM_VALUES}")
+        timed = self.kind == "uniform" or (self.kind == "cross_talker" and self.selection == "segments")
+        if self.time_text and not timed:
+            raise ConfigError("connector.time_text writes each token's time before the model runs, so it needs parts "
+                              "known beforehand: kind='uniform', or kind='cross_talker' with selection='segments'; "
+                              f"got kind={self.kind!r}, selection={self.selection!r}")
         if self.part_pooling and self.selection != "segments":
             raise ConfigError("connector.part_pooling needs connector.selection='segments' (the parts it pools)")
         for name in ("num_tokens", "stride", "codebook_size", "vq_downsample"):
@@ -96,6 +105,12 @@ class ConnectorConfig:
         if self.kind == "vq_tokens":
             return math.ceil(num_frames / self.vq_downsample)
         return 0
+
+    def token_starts(self, num_frames: int) -> list[int]:
+        """The first of the frames read of each token's part, for time_text: the K' = min(K, T) contiguous,
+        near-equal parts of model/cross_talker.py's segment_membership (frame r lies in part r * K' // T)."""
+        parts = min(self.num_tokens, num_frames)
+        return [math.ceil(k * num_frames / parts) for k in range(parts)]
 
 
 @dataclass
@@ -139,6 +154,13 @@ class LlamoConfig:
 
     def token_count(self, num_frames: int) -> int:
         return self.connector.token_count(min(num_frames, self.max_frames))
+
+    def token_times(self, num_frames: int, motion_frames: int) -> list[float]:
+        """Seconds at which each token's part starts, then the motion's end (K' + 1 values), for time_text:
+        `num_frames` read of the motion's own `motion_frames` (uniformly subsampled, LlamoModel.kept_frames)."""
+        step = (motion_frames - 1) / (num_frames - 1) if num_frames < motion_frames else 1.0
+        starts = self.connector.token_starts(num_frames)
+        return [round(s * step) / CANONICAL_FPS for s in starts] + [motion_frames / CANONICAL_FPS]
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -76,7 +76,8 @@ class LlamoModel(nn.Module):
         code_offset = tokenizer.convert_tokens_to_ids(code_tokens(config)[0]) if code_tokens(config) else 0
         self.connector = build_connector(config, llm_dim, code_offset)
         self.processor = LlamoProcessor(tokenizer, config.llm.placeholder_token, config.token_count,
-                                        motion_writer(config), system=config.llm.system_prompt)
+                                        motion_writer(config), system=config.llm.system_prompt,
+                                        token_times=config.token_times if config.connector.time_text else None)
         self.placeholder_id = self.processor.placeholder_id
 
     # ----- inputs -----------------------------------------------------------------------------------------
@@ -101,7 +102,8 @@ class LlamoModel(nn.Module):
         frames = self.video_frames(video) if video is not None and self.video_encoder is not None else None
         features = self.motion_inputs(motion) if motion is not None else None
         text = self.processor.describe(motion) if self.processor.describe and motion is not None else None
-        enc = self.processor.encode(turns, None if features is None else len(features), generation, text)
+        enc = self.processor.encode(turns, None if features is None else len(features), generation, text,
+                                    motion.num_frames if motion is not None else None)
         return Example(enc.input_ids, enc.labels, enc.instruction_mask, motion=features, video=frames,
                        motion_frames=motion.num_frames if motion is not None else None)
 
@@ -130,6 +132,11 @@ class LlamoModel(nn.Module):
                               "and uniform (the others' token counts follow the motion or the codebook)")
         self.config.connector = dataclasses.replace(self.config.connector, num_tokens=num_tokens)
         (self.connector.talker if kind == "cross_talker" else self.connector).num_tokens = num_tokens
+
+    def set_time_text(self, on: bool) -> None:
+        """Whether the prompt writes each motion token's time (connector.time_text; a prompt, not a weight)."""
+        self.config.connector = dataclasses.replace(self.config.connector, time_text=on)  # validates the connector
+        self.processor.token_times = self.config.token_times if on else None
 
     def add_video_branch(self, video: VideoConfig) -> None:
         """Give a model trained without video a video encoder and the Enhancer's video branch (LLaMo's Motion

@@ -43,6 +43,9 @@ class TrainConfig:
     # K, the motion tokens of a cross_talker or uniform connector, for a loaded model too (no weight depends on
     # it; LlamoModel.set_num_tokens); None keeps the model's own
     num_tokens: int | None = None
+    # whether the prompt writes each motion token's time (connector.time_text), for a loaded model too (a prompt,
+    # not a weight; LlamoModel.set_time_text); None keeps the model's own
+    time_text: bool | None = None
     trainable: list[str] = field(default_factory=list)  # parameter groups (model/trainable.py)
     lr: float = 1e-4
     # multipliers of `lr` per group or per module path, e.g. {lora: 0.5} or {connector.talker.sum_pool: 0.1}

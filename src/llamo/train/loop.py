@@ -80,6 +80,8 @@ def load_or_build(cfg: TrainConfig) -> LlamoModel:
         model.replace_connector(cfg.model.connector)
     if cfg.num_tokens is not None:
         model.set_num_tokens(cfg.num_tokens)
+    if cfg.time_text is not None:
+        model.set_time_text(cfg.time_text)
     if cfg.model.video.encoder != "none" and model.video_encoder is None:
         model.add_video_branch(cfg.model.video)
     lora = cfg.model.llm
