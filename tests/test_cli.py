@@ -33,6 +33,8 @@ def test_parser_matches_the_command_table():
 def test_train_data_repeats_for_several_folders_and_overrides_stay_overrides():
     args = build_parser().parse_args(["train", "--data", "a", "--data", "b", "steps=3"])
     assert [str(d) for d in args.data] == ["a", "b"] and args.overrides == ["steps=3"]
+    assert args.eval_limit is None, "every test record by default"
+    assert build_parser().parse_args(["train", "--data", "a", "--eval-limit", "0"]).eval_limit == 0
 
 
 @pytest.mark.parametrize("words", sorted(COMMANDS))

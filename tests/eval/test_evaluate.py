@@ -2,8 +2,8 @@
 
 import pytest
 
-from llamo.errors import DataError
-from llamo.eval.evaluate import read_predictions, record_files, score
+from llamo.errors import ConfigError, DataError
+from llamo.eval.evaluate import evaluate, read_predictions, record_files, score
 from llamo.eval.judges import Judgement, OfflineJudge
 
 ROWS = [
@@ -71,6 +71,12 @@ def test_record_files_errors(tmp_path):
         record_files([tmp_path])
     with pytest.raises(DataError, match="nope.json: no such file or folder; accepted: record .json files"):
         record_files([tmp_path / "nope.json"])
+
+
+def test_a_negative_record_limit_is_refused_before_the_model_loads(tmp_path):
+    with pytest.raises(ConfigError, match="record limit must be 0 or more .got -2."):
+        evaluate(tmp_path / "no_model", [tmp_path / "nope.json"], tmp_path / "out", limit=-2)
+    assert not (tmp_path / "out").exists()
 
 
 def test_when_rows_are_scored_by_temporal_iou_and_describe_rows_by_similarity():

@@ -95,7 +95,7 @@ def test_bad_folders_and_connectors_are_clear_errors(tmp_path, folder):
 def test_the_pipeline_trains_every_stage_evaluates_and_skips_finished_stages(folder, tmp_path):
     pipeline = plan(folder, tmp_path / "run", recipe=Recipe(min_steps=2, budget=0.01), overrides=TINY_OVERRIDES)
     evaluated = []
-    model = run_pipeline(pipeline, evaluate=lambda m, data, out: evaluated.append((m, data)))
+    model = run_pipeline(pipeline, evaluate=lambda m, data, out, limit: evaluated.append((m, data)))
     assert (model / "config.json").is_file() and (model / "adapter_model.safetensors").is_file()
     assert evaluated == [(model, str(folder / "test.json"))]
     for stage in pipeline.stages:
@@ -105,10 +105,16 @@ def test_the_pipeline_trains_every_stage_evaluates_and_skips_finished_stages(fol
     run_pipeline(pipeline)  # finished stages are skipped, not trained again
     assert (model / "adapter_model.safetensors").stat().st_mtime_ns == stamp
     (tmp_path / "run" / "eval" / "test").mkdir(parents=True)
-    run_pipeline(pipeline, evaluate=lambda m, data, out: evaluated.append((m, data)))  # no metrics.json: again
+    run_pipeline(pipeline, evaluate=lambda m, data, out, limit: evaluated.append((m, data)))  # no metrics.json: again
     (tmp_path / "run" / "eval" / "test" / "metrics.json").write_text("{}")
-    run_pipeline(pipeline, evaluate=lambda m, data, out: evaluated.append((m, data)))  # finished: not again
+    run_pipeline(pipeline, evaluate=lambda m, data, out, limit: evaluated.append((m, data)))  # finished: not again
     assert evaluated == [(model, str(folder / "test.json"))] * 2
+    limits = []
+    run_pipeline(pipeline, evaluate=lambda m, data, out, limit: limits.append(limit), limit=5)  # another limit: again
+    run_pipeline(pipeline, evaluate=lambda m, data, out, limit: limits.append(limit), limit=0)  # 0: no evaluation
+    assert limits == [5]
+    with pytest.raises(ConfigError, match="record limit must be 0 or more"):
+        run_pipeline(pipeline, evaluate=lambda m, data, out, limit: None, limit=-1)
     changed = plan(folder, tmp_path / "run", recipe=Recipe(min_steps=3, budget=0.01), overrides=TINY_OVERRIDES)
     with pytest.raises(ConfigError, match="trained with other settings"):
         run_pipeline(changed)

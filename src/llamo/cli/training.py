@@ -26,15 +26,15 @@ def train(args: argparse.Namespace) -> None:
                     args.overrides)
     for cfg in pipeline.stages:
         print(f"{cfg.stage}: {cfg.steps} steps on {', '.join(cfg.data)} -> {cfg.out}")
-    model = run_pipeline(pipeline, evaluate=evaluate_one)
+    model = run_pipeline(pipeline, evaluate=evaluate_one, limit=args.eval_limit)
     print(f"saved {model}")
 
 
-def evaluate_one(model: Path, data: str, out: Path) -> None:
-    """The pipeline's closing evaluation of one test file (greedy, offline judge)."""
+def evaluate_one(model: Path, data: str, out: Path, limit: int | None = None) -> None:
+    """The pipeline's closing evaluation of one test file (greedy, offline judge; `limit`: its first N records)."""
     from ..eval.evaluate import evaluate as run_eval
 
-    metrics = run_eval(str(model), [data], str(out))
+    metrics = run_eval(str(model), [data], str(out), limit=limit)
     print(f"{data}: overall exact match {metrics['accuracy']['overall']} (report: {out / 'report.md'})")
 
 
@@ -49,6 +49,8 @@ def add_train_args(p: argparse.ArgumentParser) -> None:
                    "a model folder to continue from (instruction tuning only)")
     p.add_argument("--budget", type=float, default=1.0, help="with --data: scales every stage's steps")
     p.add_argument("--seed", type=int, default=0, help="with --data: the seed of every stage")
+    p.add_argument("--eval-limit", type=int, default=None, help="with --data: evaluate only the first N records "
+                   "of each test file at the end (0: no evaluation; default: every record)")
     p.add_argument("overrides", nargs="*", help="key=value overrides, e.g. steps=100 out=runs/try (with --data, "
                    "the pipeline sets data, out, init_from, seed and steps itself; task_repeat.TASK=N goes to the "
                    "stages that read questions)")

@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 
 from ..data.splits import split_files
-from ..errors import DataError
+from ..errors import ConfigError, DataError
 from .judges import Judge, Judgement, OfflineJudge
 from .kinds import card_vocabulary, off_kind
 from .metrics import (
@@ -100,11 +100,18 @@ def score(rows: list[dict], judge: Judge | None = None, embed=None, vocabulary: 
     return metrics
 
 
+def check_limit(limit: int | None) -> None:
+    """A record limit is None (every record) or a count ≥ 0."""
+    if limit is not None and limit < 0:
+        raise ConfigError(f"the record limit must be 0 or more (got {limit}); leave it out to evaluate every record")
+
+
 def evaluate(model_dir: str | Path | None, data: list[str | Path], out: str | Path, judge: Judge | None = None,
              batch_size: int = 16, limit: int | None = None, embed=None) -> dict:
     """Generate predictions for the record files and dataset folders `data` (see `record_files`; `limit`: the
     first N records of each file) with the model in `model_dir` (None: the shipped default), score them and
     write the report into `out`."""
+    check_limit(limit)
     files = record_files(data)  # bad paths (and cards) fail before the model's heavy imports and loading
     vocabulary = card_vocabulary(files)
     from ..assistant import DEFAULT_MODEL
@@ -116,6 +123,6 @@ def evaluate(model_dir: str | Path | None, data: list[str | Path], out: str | Pa
     predictions = generate_predictions(model, files, out_dir / "predictions.jsonl", batch_size=batch_size,
                                        limit=limit)
     metrics = score(read_predictions(predictions), judge or OfflineJudge(), embed, vocabulary)
-    metrics["model"], metrics["data"] = str(model_dir), [str(f) for f in files]
+    metrics["model"], metrics["data"], metrics["limit"] = str(model_dir), [str(f) for f in files], limit
     write_report(out_dir, metrics, out_dir.name)
     return metrics

@@ -15,6 +15,7 @@ pipeline.
 """
 
 import dataclasses
+import json
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -231,15 +232,18 @@ def finished(cfg: TrainConfig) -> bool:
     return True
 
 
-def run_pipeline(pipeline: Pipeline, evaluate=None) -> Path:
+def run_pipeline(pipeline: Pipeline, evaluate=None, limit: int | None = None) -> Path:
     """Train every stage in order (skipping finished ones, resuming interrupted ones) under one progress bar,
-    then evaluate the last model on each test file with `evaluate(model, file, out)`. When no stage trained in
-    this call, a test file whose evaluation finished before (its metrics.json, written last) is not evaluated
-    again, so an interrupted evaluation resumes too. Returns the model folder."""
+    then evaluate the last model on each test file with `evaluate(model, file, out, limit)` (`limit`: the first N
+    records of each file; 0 evaluates nothing). When no stage trained in this call, a test file whose evaluation
+    finished before with the same limit (its metrics.json, written last) is not evaluated again, so an interrupted
+    evaluation resumes too. Returns the model folder."""
     from accelerate import PartialState
 
+    from ..eval.evaluate import check_limit
     from .loop import train
 
+    check_limit(limit)
     bar = tqdm(total=sum(s.steps for s in pipeline.stages), desc="pipeline", unit="step", dynamic_ncols=True,
                disable=not PartialState().is_main_process)
     model, trained = None, False
@@ -251,12 +255,18 @@ def run_pipeline(pipeline: Pipeline, evaluate=None) -> Path:
             continue
         model, trained = train(cfg, progress=bar), True
     bar.close()
-    if evaluate is not None:
+    if evaluate is not None and limit != 0:
         for test, name in zip(pipeline.test_files, eval_names(pipeline.test_files)):
             out = pipeline.out / "eval" / name
-            if trained or not (out / "metrics.json").is_file():
-                evaluate(model, test, out)
+            if trained or not evaluated(out, limit):
+                evaluate(model, test, out, limit)
     return model
+
+
+def evaluated(out: Path, limit: int | None) -> bool:
+    """Whether `out` holds a finished evaluation (metrics.json, written last) of the same `limit`."""
+    metrics = out / "metrics.json"
+    return metrics.is_file() and json.loads(metrics.read_text()).get("limit") == limit
 
 
 def eval_names(test_files: list[str]) -> list[str]:
