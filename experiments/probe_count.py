@@ -1,7 +1,8 @@
 """Can the frozen motion encoder's output count a named action's repetitions? A small probe, trained on the
 folder's count questions only, reads the encoder output (or the raw features) and answers the count.
 
-    python experiments/probe_count.py --model runs/X/encoder/model --data data/seven --cache runs/X/encoder_cache --view frames
+    python experiments/probe_count.py --model runs/X/encoder/model --data data/seven --cache runs/X/encoder_cache \
+        --view frames
     (views: frames — every 2nd encoder frame; uniform16 — the frames mean-pooled into 16 equal parts, as the
     uniform connector hands the LM; raw — every 2nd frame of the normalised input features, no encoder)
 

@@ -1,6 +1,7 @@
 """How fast does the Cross Talker's SumContext learn a named action's count from count answers alone?
 
-    python experiments/probe_sum_learned.py --model runs/X/encoder/model --data data/seven --cache runs/X/encoder_cache \
+    python experiments/probe_sum_learned.py --model runs/X/encoder/model --data data/seven \
+        --cache runs/X/encoder_cache \
         --relevance learned|oracle [--value frame|change] [--bias -2] [--lr 1e-3] [--epochs 25]
 
 On the frozen encoder's frames, the named action as a query (an embedding per action, in place of the question's

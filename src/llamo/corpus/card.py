@@ -67,7 +67,8 @@ def card_dict(cfg, records: dict[str, list[Record]], timelines: dict) -> dict:
         "seed": cfg.seed, "scale": cfg.scale, "full_size_motions": SIZES,
         "splits": {split: lengths(split, timelines) for split in records},
         "records": {split: len(recs) for split, recs in records.items()},
-        "tasks": {split: dict(sorted(Counter(r.meta["task"] for r in recs).items())) for split, recs in records.items()},
+        "tasks": {split: dict(sorted(Counter(r.meta["task"] for r in recs).items()))
+                  for split, recs in records.items()},
         "answers": {split: balance(recs) for split, recs in records.items()},
         "phrasings": phrasings, "held_out": HELD_OUT, "sources": SOURCES,
     }

@@ -26,8 +26,9 @@ class Estimator:
         if key not in self.timings:
             rng, body = np.random.default_rng(0), Body.from_proportions()
             base = ActionParams(side=params.side, direction=params.direction, angle=params.angle)
-            one, two = (perform(action, body, ActionParams(**{**base.to_dict(), "reps": n}), rng, 0.0).track.frames / FPS
-                        for n in (1, 2))
+            frames = [perform(action, body, ActionParams(**{**base.to_dict(), "reps": n}), rng, 0.0).track.frames
+                      for n in (1, 2)]
+            one, two = frames[0] / FPS, frames[1] / FPS
             self.timings[key] = (2 * one - two, two - one)
         return self.timings[key]
 

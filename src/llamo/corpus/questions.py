@@ -45,7 +45,8 @@ def describe(events: tuple[Event, ...]) -> str:
         text = clause(e.action, e.count, e.side, e.direction)
         for o in (o for o in events if o.upper and o.piece == e.piece):
             limb = words(o.action).limb
-            text += f" while {words(o.action).gerund}" + (f" with {side_phrase(o.side, limb)}" if o.side and limb else "")
+            side = f" with {side_phrase(o.side, limb)}" if o.side and limb else ""
+            text += f" while {words(o.action).gerund}{side}"
         parts.append(text)
     return "The person " + ", then ".join(parts) + "."
 
