@@ -134,7 +134,8 @@ def _plot(summary: dict, path: Path) -> None:
         if not points:
             continue
         steps, mean, std = zip(*points)
-        line, = ax.plot(steps, mean, marker="o", label=f"{name} ({len(c['seeds'])} seeds)")
+        seeds = len(c["seeds"])
+        line, = ax.plot(steps, mean, marker="o", label=f"{name} ({seeds} seed{'s' * (seeds != 1)})")
         ax.fill_between(steps, [m - s for m, s in zip(mean, std)], [m + s for m, s in zip(mean, std)],
                         color=line.get_color(), alpha=0.2, linewidth=0)
     ax.set(ylim=(0, 1.02), xlabel="instruction-tuning step", ylabel="exact-match accuracy",
