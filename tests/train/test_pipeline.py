@@ -67,6 +67,12 @@ def test_steps_follow_the_data_and_the_budget(folder):
     half = plan(folder, recipe=Recipe(min_steps=1, budget=0.5)).stages
     assert half[-1].steps == math.ceil(0.5 * recipe.instruct_epochs * 2 * questions / 8)
     assert all(s.steps >= 50 for s in plan(folder, recipe=Recipe(budget=0.01)).stages), "min_steps is a floor"
+    per_step = plan(folder, recipe=recipe, overrides=["batch_size=4", "grad_accum=2"]).stages[-1]
+    assert (per_step.batch_size, per_step.grad_accum) == (4, 2)
+    assert per_step.steps == math.ceil(recipe.instruct_epochs * 2 * questions / 8), "steps are optimizer steps"
+    (text,) = plan(folder, recipe=recipe, connector="motion_text").stages
+    assert (text.batch_size, text.grad_accum) == (4, 4), "micro-batches of 4: long prompts fit in memory"
+    assert text.steps == math.ceil(recipe.instruct_epochs * 2 * questions / 16)
 
 
 def test_continuing_from_a_model_is_instruction_tuning_only(folder, tmp_path):

@@ -126,8 +126,9 @@ def count_records(files: list[str]) -> RecordCounts:
                         tasks=dict(Counter(r.meta.get("task") for _, r in records)))
 
 
-def stage_steps(epochs: float, items: int, batch_size: int, recipe: Recipe) -> int:
-    return max(recipe.min_steps, math.ceil(recipe.budget * epochs * items / batch_size))
+def stage_steps(epochs: float, items: int, cfg: TrainConfig, recipe: Recipe) -> int:
+    """Optimizer steps for `epochs` passes over `items`: each step reads batch_size × grad_accum of them."""
+    return max(recipe.min_steps, math.ceil(recipe.budget * epochs * items / (cfg.batch_size * cfg.grad_accum)))
 
 
 def stage_overrides(cfg: TrainConfig, counts: RecordCounts, recipe: Recipe, files: list[str]) -> dict:
@@ -136,9 +137,9 @@ def stage_overrides(cfg: TrainConfig, counts: RecordCounts, recipe: Recipe, file
         weight = cfg.contrastive_weight if counts.captions else 0.0
         items = counts.captions if weight else counts.motions
         return {"data": files, "contrastive_weight": weight,
-                "steps": stage_steps(recipe.encoder_epochs, items, cfg.batch_size, recipe)}
+                "steps": stage_steps(recipe.encoder_epochs, items, cfg, recipe)}
     if cfg.stage == "align" and counts.captions:
-        steps = stage_steps(recipe.align_epochs, counts.captions, cfg.batch_size, recipe)
+        steps = stage_steps(recipe.align_epochs, counts.captions, cfg, recipe)
         return {"data": counts.caption_files, "steps": steps}
     items = sum(counts.tasks.get(task, 0) for task in cfg.tasks) if cfg.tasks else counts.questions
     if cfg.objective == "answer_readout":
@@ -146,7 +147,7 @@ def stage_overrides(cfg: TrainConfig, counts: RecordCounts, recipe: Recipe, file
     else:
         epochs = recipe.align_epochs if cfg.stage == "align" else recipe.instruct_epochs
     repeat = {task: times for task, times in recipe.task_repeat.items() if task in counts.tasks}
-    return {"data": counts.question_files, "steps": stage_steps(epochs, items, cfg.batch_size, recipe),
+    return {"data": counts.question_files, "steps": stage_steps(epochs, items, cfg, recipe),
             "task_repeat": {} if cfg.tasks else {**cfg.task_repeat, **repeat}}
 
 
